@@ -1,0 +1,3 @@
+using Sluice.Cli;
+
+return await SluiceCommandLine.RunAsync(args);
