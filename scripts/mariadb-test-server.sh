@@ -164,7 +164,7 @@ ENV
     # Watchdog: when the owner (a test host, build.sh) goes away without stopping us, stop and clean up.
     local self
     self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-    nohup bash -c "while kill -0 $owner_pid 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 1; done; \
+    setsid nohup bash -c "while kill -0 $owner_pid 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 1; done; \
       [ -f '$dir/server.env' ] && '$self' stop '$dir'" >/dev/null 2>&1 &
     disown || true
   fi
