@@ -1,19 +1,34 @@
 using System.CommandLine;
+using Sluice.Cli.Binlog;
 
 namespace Sluice.Cli;
 
 /// <summary>The <c>sluice</c> command tree.</summary>
 public static class SluiceCommandLine
 {
-    public static RootCommand Build()
+    public static RootCommand Build(TextWriter output, TextWriter error)
     {
         var root = new RootCommand("Sluice: MySQL and MariaDB change data capture into analytics destinations.");
+        root.Subcommands.Add(BinlogCommands.Build(output, error));
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var root = Build();
-        return await root.Parse(args).InvokeAsync();
+        var root = Build(output, error);
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(config);
+        }
+        catch (Exception ex)
+        {
+            var (message, code) = ErrorReporter.Describe(ex);
+            if (message is not null) await error.WriteLineAsync("sluice: " + message);
+            return code;
+        }
     }
 }

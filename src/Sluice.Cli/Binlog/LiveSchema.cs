@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using MySqlConnector;
+
+namespace Sluice.Cli.Binlog;
+
+/// <summary>
+/// Column facts from the live <c>information_schema</c>, for servers whose TABLE_MAP events carry no names, no ENUM/SET
+/// labels or no signedness (MySQL's default <c>binlog_row_metadata=MINIMAL</c>). Looked up once per table.
+/// Note: the live schema is today's; a binlog read from long ago may describe another shape (then names are left out).
+/// </summary>
+public sealed class LiveSchema(string connectionString)
+{
+    private readonly ConcurrentDictionary<(string Schema, string Table), Task<IReadOnlyList<LiveColumn>>> _cache = new();
+
+    public Task<IReadOnlyList<LiveColumn>> ColumnsAsync(string schema, string table, CancellationToken ct) =>
+        _cache.GetOrAdd((schema, table), key => LoadAsync(key.Schema, key.Table, ct));
+
+    private async Task<IReadOnlyList<LiveColumn>> LoadAsync(string schema, string table, CancellationToken ct)
+    {
+        await using var conn = new MySqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new MySqlCommand(
+            "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE FROM information_schema.COLUMNS " +
+            "WHERE TABLE_SCHEMA = @s AND TABLE_NAME = @t ORDER BY ORDINAL_POSITION", conn);
+        cmd.Parameters.AddWithValue("@s", schema);
+        cmd.Parameters.AddWithValue("@t", table);
+        var list = new List<LiveColumn>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var dataType = reader.GetString(1).ToLowerInvariant();
+            var columnType = reader.GetString(2);
+            list.Add(new LiveColumn(
+                reader.GetString(0),
+                dataType,
+                columnType.Contains("unsigned", StringComparison.OrdinalIgnoreCase),
+                dataType is "enum" or "set" ? ParseLabels(columnType) : null));
+        }
+        return list;
+    }
+
+    /// <summary>Labels of <c>enum('a','b''c')</c> or <c>set(...)</c>: quotes doubled or backslash-escaped.</summary>
+    public static IReadOnlyList<string> ParseLabels(string columnType)
+    {
+        var open = columnType.IndexOf('(');
+        var labels = new List<string>();
+        if (open < 0) return labels;
+        var sb = new System.Text.StringBuilder();
+        var inQuote = false;
+        for (var i = open + 1; i < columnType.Length; i++)
+        {
+            var c = columnType[i];
+            if (!inQuote)
+            {
+                if (c == '\'') { inQuote = true; sb.Clear(); }
+                else if (c == ')') break;
+                continue;
+            }
+            if (c == '\\' && i + 1 < columnType.Length) { sb.Append(columnType[++i]); continue; }
+            if (c == '\'')
+            {
+                if (i + 1 < columnType.Length && columnType[i + 1] == '\'') { sb.Append('\''); i++; continue; }
+                inQuote = false;
+                labels.Add(sb.ToString());
+                continue;
+            }
+            sb.Append(c);
+        }
+        return labels;
+    }
+}
+
+/// <summary>One column as the live schema describes it.</summary>
+public sealed record LiveColumn(string Name, string DataType, bool IsUnsigned, IReadOnlyList<string>? Labels);
