@@ -54,7 +54,7 @@ public sealed record BinlogConnectionOptions
     /// <summary>Time allowed for TCP connect, TLS and authentication.</summary>
     public TimeSpan ConnectionTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Keys of the parsed string this client does not use (e.g. Pooling, Default Command Timeout).</summary>
+    /// <summary>Keys (lower-cased) of the parsed string this client does not use (e.g. pooling, default command timeout).</summary>
     public IReadOnlyList<string> IgnoredKeys { get; init; } = [];
 
     private static readonly Dictionary<string, string> Aliases = BuildAliases();
