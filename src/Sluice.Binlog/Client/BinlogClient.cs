@@ -167,6 +167,7 @@ public sealed class BinlogClient
         private BinlogPosition? _end;
         private BinlogPosition? _lastDelivered;
         private bool _suppressing;
+        private int _suppressed;
         private EventDecoder _decoder = new();
         private TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
 
@@ -252,6 +253,7 @@ public sealed class BinlogClient
                     _ => BinlogStartPosition.FromFile(boundary.FileName, boundary.Position),
                 };
                 _suppressing = _lastDelivered is not null;
+                _suppressed = 0;
                 if (_lastDelivered is not null) ClientLog.Reconnected(Logger, _lastDelivered.ToString());
             }
 
@@ -357,8 +359,12 @@ public sealed class BinlogClient
                         var at = Tracker.Current;
                         var cmp = CompareFiles(at.FileName, _lastDelivered!.FileName);
                         if (e.Header.IsArtificial || e.Header.NextPosition == 0 || cmp < 0 || (cmp == 0 && at.Position <= _lastDelivered.Position))
+                        {
+                            _suppressed++;
                             continue;
+                        }
                         _suppressing = false;
+                        ClientLog.ReplaySkipped(Logger, _suppressed, _lastDelivered.ToString());
                     }
                     return new NextResult(new BinlogStreamItem(e, Tracker.Current, boundary), null);
                 }

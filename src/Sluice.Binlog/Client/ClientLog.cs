@@ -21,6 +21,10 @@ internal static partial class ClientLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Reached the end of the binlog at {Position}; stopping")]
     public static partial void ReachedEnd(ILogger logger, string position);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information,
+        Message = "Skipped {Count} replayed event(s) (the dump's own ROTATE/FORMAT_DESCRIPTION and those already delivered up to {LastDelivered})")]
+    public static partial void ReplaySkipped(ILogger logger, int count, string lastDelivered);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Giving up after {Attempts} reconnect attempts")]
     public static partial void GivingUp(ILogger logger, int attempts, Exception exception);
 }
