@@ -1,0 +1,208 @@
+using System.Buffers;
+using Sluice.Binlog.Protocol;
+using Sluice.Binlog.Values;
+
+namespace Sluice.Binlog.Events;
+
+/// <summary>
+/// Decodes the body of a rows event: post-header (table id, flags, v2 extra row info), column count, columns-present
+/// bitmap(s), then row images — each a NULL bitmap over the present columns followed by the non-NULL values, read by
+/// <see cref="CellDecoder"/> with the TABLE_MAP's <see cref="ColumnInfo"/>.
+/// </summary>
+internal static class RowsEventReader
+{
+    private enum Kind { Write, Update, Delete }
+
+    private const ulong PartialJsonUpdates = 1;
+    private const byte ExtraNdb = 0, ExtraPartition = 1;
+
+    public static RowsEvent Read(EventHeader header, ReadOnlySpan<byte> body, int postHeaderLength,
+        IReadOnlyDictionary<ulong, TableMapEvent> tables, in EventContext ctx)
+    {
+        var type = header.EventType;
+        var (kind, compressed) = type switch
+        {
+            BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2 => (Kind.Write, false),
+            BinlogEventType.UpdateRowsV1 or BinlogEventType.UpdateRowsV2 or BinlogEventType.PartialUpdateRows => (Kind.Update, false),
+            BinlogEventType.DeleteRowsV1 or BinlogEventType.DeleteRowsV2 => (Kind.Delete, false),
+            BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbWriteRowsCompressed => (Kind.Write, true),
+            BinlogEventType.MariaDbUpdateRowsCompressedV1 or BinlogEventType.MariaDbUpdateRowsCompressed => (Kind.Update, true),
+            BinlogEventType.MariaDbDeleteRowsCompressedV1 or BinlogEventType.MariaDbDeleteRowsCompressed => (Kind.Delete, true),
+            _ => throw ctx.Error("not a rows event"),
+        };
+        var partial = type == BinlogEventType.PartialUpdateRows;
+        var version = postHeaderLength >= 10 ? 2 : 1;
+
+        var r = new SpanReader(body);
+        var tableId = postHeaderLength == 6 ? r.ReadUInt32() : r.ReadUInt48();
+        var flags = r.ReadUInt16();
+        RowsExtraInfo? extra = null;
+        if (version == 2)
+        {
+            var extraLength = r.ReadUInt16();
+            if (extraLength < 2) throw ctx.Error($"extra row info length {extraLength} is below 2");
+            extra = ReadExtra(r.ReadBytes(extraLength - 2), kind == Kind.Update, ctx);
+        }
+        if (postHeaderLength > 10) r.Skip(postHeaderLength - 10);
+
+        byte[]? pooled = null;
+        try
+        {
+            var data = r.RemainingSpan;
+            if (compressed)
+            {
+                pooled = MariaDbCompression.Decompress(data, ctx, out var length);
+                data = pooled.AsSpan(0, length);
+            }
+            var d = new SpanReader(data);
+            var count = d.ReadLengthEncodedInteger();
+            if (count > 4096) throw ctx.Error($"column count {count} is not plausible");
+            var n = (int)count;
+            var first = BinlogBits.ToBoolsLsb(d.ReadBytes(BinlogBits.Bytes(n)), n);
+            var second = kind == Kind.Update ? BinlogBits.ToBoolsLsb(d.ReadBytes(BinlogBits.Bytes(n)), n) : first;
+
+            tables.TryGetValue(tableId, out var table);
+            if (table is null)
+            {
+                if (!d.IsAtEnd) throw ctx.Error($"rows for table id {tableId}, which no TABLE_MAP announced");
+            }
+            else if (n > table.ColumnCount)
+            {
+                throw ctx.Error($"{n} columns, but the TABLE_MAP of `{table.Schema}`.`{table.Table}` (id {tableId}) has {table.ColumnCount}");
+            }
+
+            var jsonOrdinal = table is null ? [] : JsonOrdinals(table, n, out _);
+            var jsonCount = table?.Columns.Count(c => c.Type == ColumnType.Json) ?? 0;
+            var images = new List<RowImage>();
+            var updates = new List<RowUpdate>();
+            var rowNumber = 0;
+            while (!d.IsAtEnd)
+            {
+                rowNumber++;
+                var firstImage = ReadImage(ref d, table!, first, null, default, jsonOrdinal, rowNumber, kind == Kind.Update ? "before" : null, ctx);
+                if (kind != Kind.Update)
+                {
+                    images.Add(firstImage);
+                    continue;
+                }
+                ReadOnlySpan<byte> partialBits = default;
+                if (partial)
+                {
+                    var options = d.ReadLengthEncodedInteger();
+                    if ((options & PartialJsonUpdates) != 0) partialBits = d.ReadBytes(BinlogBits.Bytes(jsonCount));
+                }
+                var after = ReadImage(ref d, table!, second, firstImage, partialBits, jsonOrdinal, rowNumber, "after", ctx);
+                updates.Add(new RowUpdate(firstImage, after));
+            }
+
+            return kind switch
+            {
+                Kind.Write => new WriteRowsEvent(header)
+                {
+                    TableId = tableId, Flags = flags, Table = table, ColumnCount = n, Version = version, ExtraInfo = extra,
+                    WasCompressed = compressed, Rows = images,
+                },
+                Kind.Delete => new DeleteRowsEvent(header)
+                {
+                    TableId = tableId, Flags = flags, Table = table, ColumnCount = n, Version = version, ExtraInfo = extra,
+                    WasCompressed = compressed, Rows = images,
+                },
+                _ => new UpdateRowsEvent(header)
+                {
+                    TableId = tableId, Flags = flags, Table = table, ColumnCount = n, Version = version, ExtraInfo = extra,
+                    WasCompressed = compressed, Rows = updates, IsPartialJson = partial,
+                },
+            };
+        }
+        catch (BinlogFormatException e) when (!EventContext.HasContext(e))
+        {
+            throw ctx.Error(e.Message, e);
+        }
+        finally
+        {
+            if (pooled is not null) ArrayPool<byte>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>For each column, its ordinal among the table's JSON columns (-1 for other columns).</summary>
+    private static int[] JsonOrdinals(TableMapEvent table, int n, out int count)
+    {
+        var result = new int[n];
+        count = 0;
+        for (var i = 0; i < n; i++) result[i] = table.Columns[i].Type == ColumnType.Json ? count++ : -1;
+        return result;
+    }
+
+    private static RowImage ReadImage(ref SpanReader d, TableMapEvent table, bool[] present, RowImage? before,
+        ReadOnlySpan<byte> partialBits, int[] jsonOrdinal, int rowNumber, string? imageName, in EventContext ctx)
+    {
+        var n = present.Length;
+        var presentCount = 0;
+        foreach (var p in present) if (p) presentCount++;
+        var nulls = d.ReadBytes(BinlogBits.Bytes(presentCount));
+        var values = new object?[n];
+        var k = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (!present[i]) continue;
+            if (BinlogBits.Lsb(nulls, k++)) continue;
+            var column = table.Columns[i];
+            var start = d.Offset;
+            try
+            {
+                // partial_bits (PARTIAL_UPDATE after images): one bit per JSON column of the table, LSB first.
+                if (!partialBits.IsEmpty && jsonOrdinal[i] >= 0 && BinlogBits.Lsb(partialBits, jsonOrdinal[i]))
+                {
+                    var length = checked((int)d.ReadUIntLE(Math.Clamp((int)column.Metadata, 1, 4)));
+                    var diff = d.ReadBytes(length).ToArray();
+                    values[i] = before is not null && before.IsPresent(i) ? ApplyJsonDiff(before[i], diff) : new PartialJsonValue(diff);
+                }
+                else
+                {
+                    values[i] = CellDecoder.Read(ref d, column);
+                }
+            }
+            catch (BinlogFormatException e)
+            {
+                var image = imageName is null ? "" : $" ({imageName} image)";
+                throw ctx.Error($"cannot decode column {column.DisplayName} ({column.Type}, metadata {column.Metadata}) of row {rowNumber}{image} at body offset {start}: {e.Message}", e);
+            }
+        }
+        return new RowImage(values, present);
+    }
+
+    // TODO(values): call the values helper's ApplyJsonDiff once it lands.
+    private static object? ApplyJsonDiff(object? before, byte[] diff) => new PartialJsonValue(diff);
+
+    private static RowsExtraInfo ReadExtra(ReadOnlySpan<byte> extra, bool isUpdate, in EventContext ctx)
+    {
+        var r = new SpanReader(extra);
+        int? partition = null, source = null;
+        byte? ndbFormat = null;
+        byte[]? ndbData = null;
+        while (!r.IsAtEnd)
+        {
+            var type = r.ReadByte();
+            switch (type)
+            {
+                case ExtraNdb:
+                {
+                    var length = r.ReadByte();
+                    if (length < 2) throw ctx.Error($"NDB extra row info length {length} is below 2");
+                    ndbFormat = r.ReadByte();
+                    ndbData = r.ReadBytes(length - 2).ToArray();
+                    break;
+                }
+                case ExtraPartition:
+                    partition = r.ReadUInt16();
+                    if (isUpdate) source = r.ReadUInt16();
+                    break;
+                default:
+                    // Unknown extra info: its layout is unknown, the rest of the block is skipped.
+                    r.Seek(r.Length);
+                    break;
+            }
+        }
+        return new RowsExtraInfo(partition, source, ndbFormat, ndbData);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text;
+using Sluice.Binlog.Protocol;
+
+namespace Sluice.Binlog.Values;
+
+/// <summary>
+/// A DECIMAL (NEWDECIMAL) value as its exact text: optional '-', the integer digits without leading zeros ("0" when
+/// there are none), then '.' and exactly <see cref="Scale"/> fraction digits when the scale is above 0. No exponent.
+/// Examples: "-1234.5600" (scale 4), "0.00" (zero, scale 2), "17" (scale 0).
+/// </summary>
+public sealed record MySqlDecimal(string Text, int Precision, int Scale)
+{
+    /// <summary>Digits packed in each full 4-byte group of the binary format.</summary>
+    private const int DigitsPerGroup = 9;
+
+    /// <summary>Bytes used by a leading/trailing partial group of 0..8 digits.</summary>
+    private static ReadOnlySpan<byte> PartialGroupBytes => [0, 1, 1, 2, 2, 3, 3, 4, 4];
+
+    /// <summary>Whether <see cref="Text"/> starts with '-'.</summary>
+    public bool IsNegative => Text.StartsWith('-');
+
+    /// <summary>The value as a .NET decimal when it fits exactly (at most 28-29 significant digits), else null.</summary>
+    public decimal? ToDecimal()
+    {
+        if (!decimal.TryParse(Text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
+            return null;
+        // decimal keeps the parsed scale; if rounding happened (too many digits) the text no longer matches.
+        return d.ToString(CultureInfo.InvariantCulture) == Text ? d : null;
+    }
+
+    public override string ToString() => Text;
+
+    /// <summary>Bytes a DECIMAL(precision, scale) value occupies in a row image.</summary>
+    public static int BinarySize(int precision, int scale)
+    {
+        Validate(precision, scale);
+        var intg = precision - scale;
+        return intg / DigitsPerGroup * 4 + PartialGroupBytes[intg % DigitsPerGroup]
+            + scale / DigitsPerGroup * 4 + PartialGroupBytes[scale % DigitsPerGroup];
+    }
+
+    /// <summary>
+    /// Reads MySQL's binary DECIMAL format (decimal2bin): integer digits then fraction digits, packed 9 decimal digits
+    /// per 4-byte big-endian group, a partial group at the start of the integer part and at the end of the fraction;
+    /// the first bit is inverted (set = non-negative) and negative values have every byte inverted.
+    /// </summary>
+    public static MySqlDecimal Read(ref SpanReader reader, int precision, int scale)
+    {
+        var size = BinarySize(precision, scale);
+        var start = reader.Offset;
+        if (reader.Remaining < size)
+            throw new BinlogFormatException($"DECIMAL({precision},{scale}) needs {size} bytes at offset {start}, {reader.Remaining} left");
+        return Decode(reader.ReadBytes(size), precision, scale, start);
+    }
+
+    /// <summary>Decodes exactly <see cref="BinarySize"/> bytes (see <see cref="Read"/>).</summary>
+    public static MySqlDecimal Decode(ReadOnlySpan<byte> data, int precision, int scale, int offsetForErrors = 0)
+    {
+        var size = BinarySize(precision, scale);
+        if (data.Length < size)
+            throw new BinlogFormatException($"DECIMAL({precision},{scale}) needs {size} bytes at offset {offsetForErrors}, {data.Length} given");
+
+        Span<byte> buf = stackalloc byte[size];
+        data[..size].CopyTo(buf);
+        var negative = (buf[0] & 0x80) == 0;
+        buf[0] ^= 0x80;
+        if (negative)
+        {
+            for (var i = 0; i < buf.Length; i++) buf[i] ^= 0xFF;
+        }
+
+        var intg = precision - scale;
+        var pos = 0;
+        var intText = new StringBuilder(precision + 2);
+        var leadDigits = intg % DigitsPerGroup;
+        if (leadDigits > 0) AppendGroup(intText, buf, ref pos, leadDigits, pad: false, precision, scale, offsetForErrors);
+        for (var g = 0; g < intg / DigitsPerGroup; g++) AppendGroup(intText, buf, ref pos, DigitsPerGroup, pad: true, precision, scale, offsetForErrors);
+
+        var firstNonZero = 0;
+        while (firstNonZero < intText.Length && intText[firstNonZero] == '0') firstNonZero++;
+        var sb = new StringBuilder(precision + 3);
+        var integerDigits = intText.ToString(firstNonZero, intText.Length - firstNonZero);
+        sb.Append(integerDigits.Length == 0 ? "0" : integerDigits);
+
+        var allZero = integerDigits.Length == 0;
+        if (scale > 0)
+        {
+            var fracStart = sb.Length + 1;
+            sb.Append('.');
+            for (var g = 0; g < scale / DigitsPerGroup; g++) AppendGroup(sb, buf, ref pos, DigitsPerGroup, pad: true, precision, scale, offsetForErrors);
+            var tailDigits = scale % DigitsPerGroup;
+            if (tailDigits > 0) AppendGroup(sb, buf, ref pos, tailDigits, pad: true, precision, scale, offsetForErrors);
+            for (var i = fracStart; i < sb.Length && allZero; i++) allZero = sb[i] == '0';
+        }
+
+        // "-0.00" is not a value MySQL produces; keep zero unsigned.
+        if (negative && !allZero) sb.Insert(0, '-');
+        return new MySqlDecimal(sb.ToString(), precision, scale);
+    }
+
+    private static void AppendGroup(StringBuilder sb, ReadOnlySpan<byte> buf, ref int pos, int digits, bool pad, int precision, int scale, int offset)
+    {
+        var n = digits == DigitsPerGroup ? 4 : PartialGroupBytes[digits];
+        uint v = 0;
+        for (var i = 0; i < n; i++) v = (v << 8) | buf[pos + i];
+        pos += n;
+        if (v >= Pow10(digits))
+            throw new BinlogFormatException($"DECIMAL({precision},{scale}) at offset {offset}: group value {v} has more than {digits} digits");
+        if (pad) sb.Append(v.ToString("D" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        else sb.Append(v.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static uint Pow10(int n)
+    {
+        uint r = 1;
+        for (var i = 0; i < n; i++) r *= 10;
+        return r;
+    }
+
+    private static void Validate(int precision, int scale)
+    {
+        if (precision is < 1 or > 65 || scale < 0 || scale > 38 || scale > precision)
+            throw new BinlogFormatException($"invalid DECIMAL precision/scale ({precision},{scale}): precision must be 1..65 and scale 0..min(38, precision)");
+    }
+}
