@@ -33,8 +33,8 @@ public sealed record FormatDescriptionEvent(
 
     /// <summary>
     /// Decodes a whole FDE (header + body + optional checksum) and verifies its CRC32 when it announces CRC32. The CRC
-    /// of an FDE is computed with LOG_EVENT_BINLOG_IN_USE_F cleared (the server sets that flag in place while the
-    /// file is open, after computing the checksum).
+    /// of an FDE in a file still open is computed with LOG_EVENT_BINLOG_IN_USE_F cleared (the server sets that flag in
+    /// place after computing the checksum); both forms are accepted.
     /// </summary>
     internal static FormatDescriptionEvent Read(EventHeader header, ReadOnlySpan<byte> eventBytes, in EventContext ctx)
     {
@@ -73,15 +73,20 @@ public sealed record FormatDescriptionEvent(
 
     private static void VerifyCrc(EventHeader header, ReadOnlySpan<byte> eventBytes, in EventContext ctx)
     {
+        var expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(eventBytes[^4..]);
+        var asIs = Crc32.HashToUInt32(eventBytes[..^4]);
+        if (asIs == expected) return;
+
+        // The server writes the FDE CRC with LOG_EVENT_BINLOG_IN_USE_F clear and sets the flag in place while the file
+        // is open, so a file copied while in use has a CRC over the flag-cleared bytes.
         var crc = new Crc32();
         Span<byte> head = stackalloc byte[EventHeader.Size];
         eventBytes[..EventHeader.Size].CopyTo(head);
         head[17] &= unchecked((byte)~EventHeader.BinlogInUseFlag);
         crc.Append(head);
         crc.Append(eventBytes[EventHeader.Size..^4]);
-        var actual = crc.GetCurrentHashAsUInt32();
-        var expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(eventBytes[^4..]);
-        if (actual != expected) throw EventDecoder.ChecksumError(header, ctx.Position, expected, actual);
+        var cleared = crc.GetCurrentHashAsUInt32();
+        if (cleared != expected) throw EventDecoder.ChecksumError(header, ctx.Position, expected, asIs);
     }
 
     /// <summary>The checksum algorithm byte exists from MySQL 5.6.1 and MariaDB 5.3 on.</summary>

@@ -37,10 +37,10 @@ public sealed record HeartbeatEvent(EventHeader Header, int Version, string LogF
                     }
                     catch (BinlogFormatException e)
                     {
-                        throw ctx.Error($"log position field of length {length} is not a valid length-encoded integer", e);
+                        throw ctx.Error($"log position field length {length} with value 0x{Convert.ToHexString(value).ToLowerInvariant()} is not a valid length-encoded integer", e);
                     }
                     if (!inner.IsAtEnd)
-                        throw ctx.Error($"log position field of length {length} is not a valid length-encoded integer");
+                        throw ctx.Error($"log position field length {length} with value 0x{position:x} is not a valid length-encoded integer");
                     break;
                 default:
                     throw ctx.Error($"heartbeat field type 0x{type:x2} is not valid");

@@ -57,11 +57,14 @@ public sealed class RowImage
 public sealed record RowUpdate(RowImage Before, RowImage After);
 
 /// <summary>
-/// A JSON column of a PARTIAL_UPDATE_ROWS_EVENT after image whose value is a binary diff against the before image
-/// that could not be applied (the before image does not hold the column, e.g. binlog_row_image=MINIMAL).
-/// <see cref="Diff"/> is the raw diff vector (operation, path, value... per MySQL's Json_diff format).
+/// A JSON column of a PARTIAL_UPDATE_ROWS_EVENT after image whose diffs could not be applied because the before
+/// image does not hold the column's document (binlog_row_image=MINIMAL): the new value is the old document (not in
+/// the binlog) with <see cref="Diffs"/> applied.
 /// </summary>
-public sealed record PartialJsonValue(byte[] Diff);
+public sealed record PartialJsonValue(IReadOnlyList<Sluice.Binlog.Values.JsonDiff> Diffs)
+{
+    public override string ToString() => "JSON diff [" + string.Join("; ", Diffs) + "]";
+}
 
 /// <summary>v2 rows events' extra row info (MySQL 8.0.16+ partition ids; NDB cluster data).</summary>
 public sealed record RowsExtraInfo(int? PartitionId, int? SourcePartitionId, byte? NdbFormat, byte[]? NdbData);

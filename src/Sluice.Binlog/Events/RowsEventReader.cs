@@ -153,9 +153,10 @@ internal static class RowsEventReader
                 // partial_bits (PARTIAL_UPDATE after images): one bit per JSON column of the table, LSB first.
                 if (!partialBits.IsEmpty && jsonOrdinal[i] >= 0 && BinlogBits.Lsb(partialBits, jsonOrdinal[i]))
                 {
-                    var length = checked((int)d.ReadUIntLE(Math.Clamp((int)column.Metadata, 1, 4)));
-                    var diff = d.ReadBytes(length).ToArray();
-                    values[i] = before is not null && before.IsPresent(i) ? ApplyJsonDiff(before[i], diff) : new PartialJsonValue(diff);
+                    var diffs = CellDecoder.ReadJsonDiff(ref d, column);
+                    values[i] = before is not null && before.IsPresent(i) && before[i] is MySqlJson json
+                        ? JsonPartialUpdate.Apply(json, diffs)
+                        : new PartialJsonValue(diffs);
                 }
                 else
                 {
@@ -170,9 +171,6 @@ internal static class RowsEventReader
         }
         return new RowImage(values, present);
     }
-
-    // TODO(values): call the values helper's ApplyJsonDiff once it lands.
-    private static object? ApplyJsonDiff(object? before, byte[] diff) => new PartialJsonValue(diff);
 
     private static RowsExtraInfo ReadExtra(ReadOnlySpan<byte> extra, bool isUpdate, in EventContext ctx)
     {

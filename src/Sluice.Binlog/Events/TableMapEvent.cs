@@ -55,7 +55,7 @@ public sealed record TableMapEvent(
 
         var realTypes = new ColumnType[n];
         var realMeta = new ushort[n];
-        for (var i = 0; i < n; i++) (realTypes[i], realMeta[i]) = ResolveType(types[i], metadata[i]);
+        for (var i = 0; i < n; i++) (realTypes[i], realMeta[i]) = ResolveType(types[i], metadata[i], i, ctx);
 
         var optional = TableMapOptionalMetadata.Read(ref r, realTypes, flavor, ctx);
         var columns = BuildColumns(realTypes, realMeta, nullable, optional, flavor);
@@ -106,30 +106,20 @@ public sealed record TableMapEvent(
     internal const ColumnType MariaDbBlobCompressed = (ColumnType)140, MariaDbVarCharCompressed = (ColumnType)141;
 
     /// <summary>
-    /// MYSQL_TYPE_STRING carries the real type in its first metadata byte: ENUM/SET (then the second byte is the
-    /// pack length), or STRING, whose max byte length may exceed 255: bits 4-5 of byte 0, inverted, are bits 8-9
-    /// of the length. Returns the real type and the metadata the value decoder needs: for ENUM/SET the pack length,
-    /// for STRING the max byte length, otherwise unchanged.
+    /// MYSQL_TYPE_STRING carries the real type (ENUM/SET/STRING) in its metadata; resolved by
+    /// <see cref="Values.ColumnMetadata.ResolveStringType(ColumnType, ushort)"/> into (ENUM/SET, pack length) or
+    /// (STRING, max byte length).
     /// </summary>
-    // TODO(values): switch to the values helper's resolver once it lands.
-    private static (ColumnType, ushort) ResolveType(ColumnType type, ushort metadata)
+    private static (ColumnType, ushort) ResolveType(ColumnType type, ushort metadata, int index, in EventContext ctx)
     {
-        if (type is not (ColumnType.String or ColumnType.Enum or ColumnType.Set)) return (type, metadata);
-        var b0 = metadata >> 8;
-        var b1 = metadata & 0xFF;
-        if (type != ColumnType.String) return (type, (ushort)b1);
-        if (b0 == 0) return (ColumnType.String, (ushort)b1);
-        if ((b0 & 0x30) != 0x30)
+        try
         {
-            var length = b1 | (((b0 & 0x30) ^ 0x30) << 4);
-            return ((ColumnType)(b0 | 0x30), (ushort)length);
+            return Values.ColumnMetadata.ResolveStringType(type, metadata);
         }
-        return (ColumnType)b0 switch
+        catch (BinlogFormatException e)
         {
-            ColumnType.Enum => (ColumnType.Enum, (ushort)b1),
-            ColumnType.Set => (ColumnType.Set, (ushort)b1),
-            _ => ((ColumnType)b0, (ushort)b1),
-        };
+            throw ctx.Error($"column {index + 1}: {e.Message}", e);
+        }
     }
 
     internal static bool IsNumeric(ColumnType t) => t is ColumnType.Tiny or ColumnType.Short or ColumnType.Int24
