@@ -59,7 +59,7 @@ public sealed class BinlogClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ClientLog.Starting(_logger, $"{_options.Connection.Host}:{_options.Connection.Port}", start.ToString(), ServerId);
-        var session = new StreamSession(this, start);
+        using var session = new StreamSession(this, start);
         var attempt = 0;
         while (true)
         {
@@ -162,11 +162,15 @@ public sealed class BinlogClient
     private readonly record struct NextResult(BinlogStreamItem? Item, Exception? Failure);
 
     /// <summary>The state of one StreamAsync call across its connections.</summary>
-    private sealed class StreamSession(BinlogClient client, BinlogStartPosition start)
+    private sealed class StreamSession(BinlogClient client, BinlogStartPosition start) : IDisposable
     {
+        public void Dispose() => _idle?.Dispose();
+
         private BinlogPosition? _end;
         private BinlogPosition? _lastDelivered;
         private bool _suppressing;
+        private CancellationTokenSource? _idle;
+        private BinlogConnection? _idleConnection;
         private int _suppressed;
         private EventDecoder _decoder = new();
         private TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
@@ -316,9 +320,16 @@ public sealed class BinlogClient
         }
 
         /// <summary>The next item to yield; Item null = end of stream; Failure = the connection is lost (reconnect).</summary>
-        public async Task<NextResult> ReadNextAsync(BinlogConnection connection, CancellationToken ct)
+        public async ValueTask<NextResult> ReadNextAsync(BinlogConnection connection, CancellationToken ct)
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            // One idle-timeout source per connection (re-armed before each read); a fired one ends the connection.
+            if (_idle is null || _idleConnection != connection)
+            {
+                _idle?.Dispose();
+                _idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                _idleConnection = connection;
+            }
+            var idle = _idle;
             while (true)
             {
                 PooledPayload packet;
@@ -329,6 +340,8 @@ public sealed class BinlogClient
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
+                    _idle = null;
+                    idle.Dispose();
                     return new NextResult(null, new BinlogConnectionException(
                         $"no data from the server for {_idleTimeout.TotalSeconds:0} s (heartbeats expected every {Options.HeartbeatInterval.TotalSeconds:0} s)",
                         "the connection is probably dead; reconnecting"));

@@ -23,6 +23,42 @@ public sealed record TransactionPayloadEvent(
     /// <summary>Refuse payloads that claim more than this (the inner events are all materialized).</summary>
     internal const ulong MaxUncompressedSize = 1UL << 30;
 
+    /// <summary>A zstd frame without a content size and no uncompressed-size field: stream it into a growing pooled buffer.</summary>
+    private static byte[] DecompressUnknownSize(ReadOnlySpan<byte> payload, in EventContext ctx, out int written)
+    {
+        var input = ArrayPool<byte>.Shared.Rent(Math.Max(1, payload.Length));
+        var output = ArrayPool<byte>.Shared.Rent(Math.Max(4096, payload.Length * 4));
+        written = 0;
+        try
+        {
+            payload.CopyTo(input);
+            using var stream = new DecompressionStream(new MemoryStream(input, 0, payload.Length, writable: false));
+            while (true)
+            {
+                if (written == output.Length)
+                {
+                    if ((ulong)output.Length * 2 > MaxUncompressedSize) throw ctx.Error($"payload decompresses to more than {MaxUncompressedSize} bytes");
+                    var bigger = ArrayPool<byte>.Shared.Rent(output.Length * 2);
+                    output.AsSpan(0, written).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(output);
+                    output = bigger;
+                }
+                var n = stream.Read(output, written, output.Length - written);
+                if (n == 0) return output;
+                written += n;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(output);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+        }
+    }
+
     internal static TransactionPayloadEvent Read(EventHeader header, ReadOnlySpan<byte> body, EventDecoder decoder, in EventContext ctx)
     {
         var r = new SpanReader(body);
@@ -59,12 +95,19 @@ public sealed record TransactionPayloadEvent(
                 {
                     var size = uncompressedSize ?? Decompressor.GetDecompressedSize(payload);
                     if (size > MaxUncompressedSize) throw ctx.Error($"uncompressed size {size} exceeds the {MaxUncompressedSize}-byte limit");
-                    pooled = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)size));
                     int written;
                     try
                     {
-                        using var zstd = new Decompressor();
-                        written = zstd.Unwrap(payload, pooled.AsSpan(0, (int)size));
+                        if (size > 0)
+                        {
+                            pooled = ArrayPool<byte>.Shared.Rent((int)size);
+                            using var zstd = new Decompressor();
+                            written = zstd.Unwrap(payload, pooled.AsSpan(0, (int)size));
+                        }
+                        else
+                        {
+                            pooled = DecompressUnknownSize(payload, ctx, out written);
+                        }
                     }
                     catch (ZstdException e)
                     {

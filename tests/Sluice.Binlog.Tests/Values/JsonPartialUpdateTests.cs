@@ -133,6 +133,33 @@ public sealed class JsonPartialUpdateTests
         Assert.Equal(full.Count, rows);
     }
 
+    /// <summary>
+    /// json-opaque.binlog (MySQL 9.0.1): one JSON column holding opaque scalars; the EXPECTED.json rows give the JSON
+    /// as MySQL shows it (DATETIME/TIME with 6 fraction digits, DECIMAL with its scale, other types base64).
+    /// </summary>
+    [FixtureFact]
+    public void Recorded_opaque_json_values_render_like_mysql()
+    {
+        var dir = RepositoryPaths.BinlogFixtures!;
+        var file = File.ReadAllBytes(Path.Combine(dir, "files/rust_mysql_common/json-opaque.binlog"));
+        using var expected = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "files/rust_mysql_common/EXPECTED.json")));
+        var rows = expected.RootElement.GetProperty("files").GetProperty("json-opaque.binlog").GetProperty("rows");
+        ColumnInfo[] columns = [new(0, ColumnType.Json, 4, Name: "a")];
+        var checkedRows = 0;
+        foreach (var row in rows.EnumerateArray())
+        {
+            var body = RowsBody(file, row.GetProperty("offset").GetInt32(), 30);
+            ReadHeader(ref body, isUpdate: false, out var present, out _);
+            var values = ReadImage(ref body, columns, present, partialJson: null);
+            var json = Assert.IsType<MySqlJson>(values[0]);
+            var compact = JsonNode.Parse(row.GetProperty("json").GetRawText())!.ToJsonString(
+                new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            Assert.Equal(compact, json.Text); // exact: MySQL-style rendering, stored key order
+            checkedRows++;
+        }
+        Assert.Equal(8, checkedRows);
+    }
+
     private static SpanReader RowsBody(byte[] file, int offset, int type)
     {
         Assert.Equal(type, file[offset + 4]);
