@@ -13,8 +13,9 @@ public static class ErrorReporter
         OperationCanceledException => (null, 130),
         CliError cli => (cli.Message, cli.ExitCode),
         BinlogServerException server => ($"the server refused: {server.ServerMessage} (error {server.ErrorCode}). Fix: {server.Hint}", 1),
-        BinlogConnectionException conn => ($"{conn.Message}. Fix: {conn.Hint}", 1),
-        BinlogSecurityException sec => ($"{sec.Message}. Fix: {sec.Hint}", 1),
+        // These messages already end with ". Hint: <the fix>".
+        BinlogConnectionException conn => (conn.Message, 1),
+        BinlogSecurityException sec => (sec.Message, 1),
         BinlogChecksumException crc => ($"corrupt binlog: {crc.Message}", 1),
         BinlogFormatException format => ($"undecodable binlog data: {format.Message}", 1),
         MySqlConnector.MySqlException my => ($"the server refused: {my.Message} (error {my.Number})", 1),

@@ -20,6 +20,12 @@ public static class SluiceCommandLine
         var root = Build(output, error);
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+        {
+            foreach (var e in parse.Errors) await error.WriteLineAsync("sluice: " + e.Message);
+            await error.WriteLineAsync("sluice: see 'sluice " + string.Join(' ', args.TakeWhile(a => !a.StartsWith('-'))) + " --help'");
+            return 2;
+        }
         try
         {
             return await parse.InvokeAsync(config);
