@@ -9,7 +9,11 @@ namespace Sluice.Binlog.Values;
 /// The real type. For MYSQL_TYPE_STRING the TABLE_MAP metadata may say the real type is ENUM or SET; the decoder that
 /// builds this record resolves that, so <see cref="Type"/> is Enum/Set there and <see cref="Metadata"/> the pack length.
 /// </param>
-/// <param name="Metadata">The raw per-column metadata from TABLE_MAP (0 when the type has none).</param>
+/// <param name="Metadata">
+/// The per-column metadata from TABLE_MAP (0 when the type has none), packed as documented on
+/// <see cref="ColumnMetadata"/> (read it with <see cref="ColumnMetadata.Read"/>): NEWDECIMAL precision &lt;&lt; 8 | scale,
+/// BIT bytes &lt;&lt; 8 | bits % 8, STRING resolved by <see cref="ColumnMetadata.ResolveStringType(ColumnType, ushort)"/>.
+/// </param>
 /// <param name="IsUnsigned">From SIGNEDNESS metadata (or the live schema); false when unknown.</param>
 /// <param name="CollationId">From COLUMN_CHARSET/DEFAULT_CHARSET metadata; 63 (binary) for binary columns; null when unknown.</param>
 public sealed record ColumnInfo(

@@ -118,9 +118,11 @@ public sealed record MySqlDecimal(string Text, int Precision, int Scale)
         return r;
     }
 
+    // Columns allow precision 1..65 (MySQL/MariaDB), but DECIMAL values inside binary JSON are written with the
+    // precision of the in-memory decimal, which can reach 81 (9 groups of 9 digits; seen in real MySQL output).
     private static void Validate(int precision, int scale)
     {
-        if (precision is < 1 or > 65 || scale < 0 || scale > 38 || scale > precision)
-            throw new BinlogFormatException($"invalid DECIMAL precision/scale ({precision},{scale}): precision must be 1..65 and scale 0..min(38, precision)");
+        if (precision is < 1 or > 81 || scale < 0 || scale > 38 || scale > precision)
+            throw new BinlogFormatException($"invalid DECIMAL precision/scale ({precision},{scale}): precision must be 1..81 and scale 0..min(38, precision)");
     }
 }
