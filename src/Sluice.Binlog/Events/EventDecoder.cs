@@ -34,7 +34,8 @@ public sealed class EventDecoder
     /// <summary>The last FORMAT_DESCRIPTION_EVENT decoded, or null.</summary>
     public FormatDescriptionEvent? FormatDescription { get; private set; }
 
-    public BinlogFlavor Flavor => _flavor is { } f && FormatDescription is null ? f : FormatDescription?.Flavor ?? _flavor ?? BinlogFlavor.MySql;
+    /// <summary>The flavor of the last FDE, else the one given to the constructor, else MySQL.</summary>
+    public BinlogFlavor Flavor => FormatDescription?.Flavor ?? _flavor ?? BinlogFlavor.MySql;
 
     /// <summary>The TABLE_MAPs seen since the last FDE, by table id.</summary>
     public IReadOnlyDictionary<ulong, TableMapEvent> TableMaps => _tables;

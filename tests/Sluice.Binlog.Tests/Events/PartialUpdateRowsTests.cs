@@ -61,7 +61,7 @@ public class PartialUpdateRowsTests
     }
 
     [FixtureFact]
-    public void Partial_json_diff_is_applied_to_the_before_image()
+    public void Recorded_partial_json_update_with_minimal_before_images_keeps_the_diffs()
     {
         // json.binlog.000001 has PARTIAL_UPDATE_ROWS with minimal before images; decode it whole and check the diffs.
         using var reader = new Sluice.Binlog.Files.BinlogFileReader(new MemoryStream(BinlogFixtures.FileBytes("rust_mysql_common/json.binlog.000001")));
