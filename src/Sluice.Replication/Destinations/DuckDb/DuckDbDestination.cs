@@ -223,6 +223,18 @@ public sealed class DuckDbDestination : IDestination
                     throw new ArgumentException($"unknown change kind {change.Kind}");
             }
         }
+
+        if (!table.HasPrimaryKey)
+        {
+            // Identical rows share a _fivetran_id: keep each id's last change, in the order of those last changes, so
+            // every surviving change takes the next _fivetran_index (identical snapshot rows collapse to one row).
+            var last = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < result.Count; i++) last[result[i].FivetranId!] = i;
+            if (last.Count != result.Count)
+            {
+                result = result.Where((row, i) => last[row.FivetranId!] == i).ToList();
+            }
+        }
         return result;
     }
 
