@@ -109,7 +109,15 @@ public static class CellDecoder
                 var (type, resolved) = ColumnMetadata.ResolveStringType(ColumnType.String, meta);
                 if (type != ColumnType.String) return ReadCore(ref reader, column with { Type = type, Metadata = resolved });
                 var length = resolved < 256 ? reader.ReadByte() : reader.ReadUInt16();
-                return DecodeText(reader.ReadBytes(length), column, isBlob: false);
+                var bytes = reader.ReadBytes(length);
+                if (column.CollationId == Charsets.BinaryCollationId && length < resolved)
+                {
+                    // BINARY(n): the binlog drops the trailing 0x00 padding the column stores; put it back.
+                    var padded = new byte[resolved];
+                    bytes.CopyTo(padded);
+                    return padded;
+                }
+                return DecodeText(bytes, column, isBlob: false);
             }
             case ColumnType.Enum:
                 return ReadEnum(ref reader, column, PackLength(meta, 1, 2, "ENUM"));
