@@ -78,7 +78,7 @@ public sealed class ChangePrinter(TextWriter output, ChangeFormat format, LiveSc
                 var sql = query.Sql.Trim();
                 if (sql.Equals("BEGIN", StringComparison.OrdinalIgnoreCase)) return true;
                 if (sql.Equals("COMMIT", StringComparison.OrdinalIgnoreCase)) return await CommitAsync(null, file, position, limit);
-                return await DdlAsync(query.Schema, sql, file, position, limit);
+                return await DdlAsync(query.Schema, SqlRedaction.Redact(sql), file, position, limit);
             default:
                 return true;
         }
@@ -238,6 +238,8 @@ public sealed class ChangePrinter(TextWriter output, ChangeFormat format, LiveSc
                 return new MySqlEnum(e.Index, e.Index >= 1 && e.Index <= labels.Count ? labels[e.Index - 1] : "");
             case MySqlSet s when s.Labels is null && column.Labels is { } labels:
                 return new MySqlSet(s.Bits, labels.Where((_, bit) => (s.Bits & (1UL << bit)) != 0).ToList());
+            case string text when column.IsJson && IsValidJson(text):
+                return new MySqlJson(text);
             default:
                 return value;
         }
@@ -247,22 +249,25 @@ public sealed class ChangePrinter(TextWriter output, ChangeFormat format, LiveSc
     {
         if (liveSchema is null) return null;
         if (_liveColumns.TryGetValue(table.TableId, out var known)) return known;
-        var columns = table.Columns;
-        var needsLive = columns.Any(c => c.Name is null)
-                        || (table.OptionalMetadata.Signedness is null && columns.Any(c => IsInteger(c.Type)))
-                        || columns.Any(c => (c.Type == ColumnType.Enum && c.EnumValues is null) || (c.Type == ColumnType.Set && c.SetValues is null));
-        IReadOnlyList<LiveColumn>? live = null;
-        if (needsLive)
-        {
-            live = await liveSchema.ColumnsAsync(table.Schema, table.Table, ct);
-            if (live.Count != table.ColumnCount) live = null; // the table changed shape since: do not guess
-        }
+        // Looked up once per table: names, signedness and labels when the binlog lacks them, and MariaDB's JSON columns.
+        IReadOnlyList<LiveColumn>? live = await liveSchema.ColumnsAsync(table.Schema, table.Table, ct);
+        if (live.Count != table.ColumnCount) live = null; // the table changed shape since: do not guess
         _liveColumns[table.TableId] = live;
         return live;
     }
 
-    private static bool IsInteger(ColumnType type) =>
-        type is ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long or ColumnType.LongLong;
+    private static bool IsValidJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private Utf8JsonWriter StartJson()
     {

@@ -34,9 +34,41 @@ public sealed class LiveSchema(string connectionString)
                 reader.GetString(0),
                 dataType,
                 columnType.Contains("unsigned", StringComparison.OrdinalIgnoreCase),
-                dataType is "enum" or "set" ? ParseLabels(columnType) : null));
+                dataType is "enum" or "set" ? ParseLabels(columnType) : null,
+                IsJson: dataType == "json"));
         }
-        return list;
+        await reader.DisposeAsync();
+        return await MarkMariaDbJsonAsync(conn, schema, table, list, ct);
+    }
+
+    /// <summary>
+    /// MariaDB stores JSON as LONGTEXT with a <c>json_valid(`col`)</c> check constraint: mark those columns as JSON.
+    /// Servers without <c>information_schema.CHECK_CONSTRAINTS</c> (MySQL before 8.0.16) have native JSON anyway.
+    /// </summary>
+    private static async Task<IReadOnlyList<LiveColumn>> MarkMariaDbJsonAsync(MySqlConnection conn, string schema, string table,
+        List<LiveColumn> columns, CancellationToken ct)
+    {
+        var jsonColumns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            await using var cmd = new MySqlCommand(
+                "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = @s AND TABLE_NAME = @t", conn);
+            cmd.Parameters.AddWithValue("@s", schema);
+            cmd.Parameters.AddWithValue("@t", table);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var clause = reader.GetString(0).Trim();
+                const string prefix = "json_valid(`";
+                if (clause.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && clause.EndsWith("`)", StringComparison.Ordinal))
+                    jsonColumns.Add(clause[prefix.Length..^2].Replace("``", "`", StringComparison.Ordinal));
+            }
+        }
+        catch (MySqlException)
+        {
+            return columns;
+        }
+        return columns.Select(c => jsonColumns.Contains(c.Name) ? c with { IsJson = true } : c).ToList();
     }
 
     /// <summary>Labels of <c>enum('a','b''c')</c> or <c>set(...)</c>: quotes doubled or backslash-escaped.</summary>
@@ -71,4 +103,4 @@ public sealed class LiveSchema(string connectionString)
 }
 
 /// <summary>One column as the live schema describes it.</summary>
-public sealed record LiveColumn(string Name, string DataType, bool IsUnsigned, IReadOnlyList<string>? Labels);
+public sealed record LiveColumn(string Name, string DataType, bool IsUnsigned, IReadOnlyList<string>? Labels, bool IsJson = false);

@@ -13,7 +13,7 @@ namespace Sluice.Cli.Tests.Binlog;
 [Collection(MariaDbCollection.Name)]
 public sealed class TailEveryTypeTests(MariaDbServer server)
 {
-    private enum Kind { Number, Exact, Float, Double, Bit, Year, Date, DateTime, Timestamp, Time, Text, Binary, Set, Geometry }
+    private enum Kind { Number, Exact, Float, Double, Bit, Year, Date, DateTime, Timestamp, Time, Text, Binary, Set, Json, Geometry }
 
     private static readonly (string Name, string Type, Kind Kind)[] Columns =
     [
@@ -37,7 +37,7 @@ public sealed class TailEveryTypeTests(MariaDbServer server)
         ("bin", "BINARY(4)", Kind.Binary), ("vb", "VARBINARY(20)", Kind.Binary), ("bl", "BLOB", Kind.Binary),
         ("lbl", "LONGBLOB", Kind.Binary),
         ("e", "ENUM('small','medium','large')", Kind.Text), ("s", "SET('a','b','c','d')", Kind.Set),
-        ("j", "JSON", Kind.Text), ("g", "GEOMETRY", Kind.Geometry), ("pt", "POINT", Kind.Geometry),
+        ("j", "JSON", Kind.Json), ("g", "GEOMETRY", Kind.Geometry), ("pt", "POINT", Kind.Geometry),
     ];
 
     private static readonly string[] Rows =
@@ -194,6 +194,11 @@ public sealed class TailEveryTypeTests(MariaDbServer server)
                 var labels = text!.Length == 0 ? [] : text.Split(',');
                 Assert.Equal(labels, actual!.AsArray().Select(n => (string)n!).ToArray());
                 break;
+            case Kind.Json:
+                // MariaDB keeps JSON as checked LONGTEXT; tail embeds it as JSON, not as a string.
+                Assert.True(actual is JsonObject or JsonArray, $"{where}: expected embedded JSON, got {actual?.ToJsonString()}");
+                Assert.True(JsonNode.DeepEquals(JsonNode.Parse(text!), actual), $"{where}: expected {text}, got {actual?.ToJsonString()}");
+                break;
             case Kind.Geometry:
                 Assert.True(JsonNode.DeepEquals(NormalizeGeoJson(JsonNode.Parse(text!)), NormalizeGeoJson(actual)),
                     $"{where}: expected {text}, got {actual?.ToJsonString()}");
@@ -219,7 +224,7 @@ public sealed class TailEveryTypeTests(MariaDbServer server)
             Kind.Bit or Kind.Year => $"CAST(`{c.Name}` + 0 AS CHAR)",
             Kind.Binary => $"REPLACE(TO_BASE64(`{c.Name}`), '\\n', '')",
             Kind.Geometry => $"ST_AsGeoJSON(`{c.Name}`)",
-            Kind.Text => $"`{c.Name}`",
+            Kind.Text or Kind.Json => $"`{c.Name}`",
             _ => $"CAST(`{c.Name}` AS CHAR)",
         } + $" AS `{c.Name}`"));
         var rows = new Dictionary<int, Dictionary<string, object?>>();
