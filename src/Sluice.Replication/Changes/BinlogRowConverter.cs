@@ -26,8 +26,8 @@ namespace Sluice.Replication.Changes;
 /// </para>
 /// <para>
 /// Values: unparsable DATE/DATETIME/TIMESTAMP become null, or the epoch in primary key columns; TIME becomes
-/// <c>[-]HH:MM:SS[.f]</c> with the column's digits; ENUM its label and SET a JSON array of labels (labels are taken from
-/// the mapping by index, so they are right even when the binlog carries none); BIT(1) and TINYINT(1)-as-BOOLEAN
+/// <c>[-]HH:MM:SS[.f]</c> with the column's digits; ENUM its label and SET a JSON array of labels (the binlog's labels,
+/// or the mapping's by index when the binlog carries none); BIT(1) and TINYINT(1)-as-BOOLEAN
 /// become bool (a TINYINT(1) value other than 0/1 throws <see cref="BooleanColumnViolation"/>); unsigned integers
 /// keep their value even when the server did not log signedness; GEOMETRY becomes GeoJSON.
 /// </para>
@@ -384,17 +384,23 @@ public sealed class BinlogRowConverter
         _ => throw Unexpected(raw),
     };
 
+    /// <summary>
+    /// The label the binlog carries (binlog_row_metadata=FULL; decoded with the column's charset), else the mapping's
+    /// label at the index (information_schema's COLUMN_TYPE: characters outside the BMP read as '?' there).
+    /// </summary>
     private static string EnumLabel(MySqlEnum value, SourceColumn source)
     {
         if (value.Index == 0) return "";
+        if (value.Label is { } label) return label;
         if (value.Index <= source.Labels.Count) return source.Labels[value.Index - 1];
-        return value.Label ?? throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+        throw new FormatException(string.Create(CultureInfo.InvariantCulture,
             $"ENUM index {value.Index} is beyond the column's {source.Labels.Count} labels"));
     }
 
+    /// <summary>The members the binlog names (FULL metadata), else the mapping's labels of the set bits.</summary>
     private static IReadOnlyList<string> SetLabels(MySqlSet value, SourceColumn source)
     {
-        if (source.Labels.Count == 0 && value.Labels is { } logged) return logged;
+        if (value.Labels is { } logged) return logged;
         var labels = new List<string>();
         for (var bit = 0; bit < 64; bit++)
         {
