@@ -268,6 +268,7 @@ public sealed record TableMapOptionalMetadata
         var m = new TableMapOptionalMetadata();
         var unknown = new List<(byte, byte[])>();
         var numericCount = types.Count(TableMapEvent.IsNumeric);
+        List<byte[][]>? rawSets = null, rawEnums = null;
         while (!r.IsAtEnd)
         {
             var type = r.ReadByte();
@@ -295,10 +296,10 @@ public sealed record TableMapOptionalMetadata
                         break;
                     }
                     case SetStrValueType:
-                        m = m with { SetStrValues = ReadStringLists(ref v) };
+                        rawSets = ReadByteLists(ref v);
                         break;
                     case EnumStrValueType:
-                        m = m with { EnumStrValues = ReadStringLists(ref v) };
+                        rawEnums = ReadByteLists(ref v);
                         break;
                     case GeometryTypeType:
                         m = m with { GeometryTypes = ReadIntList(ref v) };
@@ -335,7 +336,33 @@ public sealed record TableMapOptionalMetadata
                 throw ctx.Error($"malformed optional metadata field {type}: {e.Message}", e);
             }
         }
+        if (rawSets is not null || rawEnums is not null) m = DecodeEnumAndSetValues(m, types, rawEnums, rawSets);
         return unknown.Count == 0 ? m : m with { Unknown = unknown };
+    }
+
+    /// <summary>
+    /// ENUM/SET member strings are written in the column's character set: decode each list with the column's
+    /// collation (ENUM_AND_SET_*_CHARSET, which may come after the strings), UTF-8 when it is unknown.
+    /// </summary>
+    private static TableMapOptionalMetadata DecodeEnumAndSetValues(TableMapOptionalMetadata m, ColumnType[] types,
+        List<byte[][]>? rawEnums, List<byte[][]>? rawSets)
+    {
+        var enums = new List<IReadOnlyList<string>>();
+        var sets = new List<IReadOnlyList<string>>();
+        var enumSet = 0;
+        foreach (var type in types)
+        {
+            if (!TableMapEvent.IsEnumOrSet(type)) continue;
+            var collation = m.CollationOfEnumOrSetColumn(enumSet++);
+            var (raw, decoded) = type == ColumnType.Enum ? (rawEnums, enums) : (rawSets, sets);
+            if (raw is null || decoded.Count >= raw.Count) continue;
+            var encoding = collation is { } id && Charsets.TryGetEncoding(id, out var e) ? e : System.Text.Encoding.UTF8;
+            decoded.Add(Array.ConvertAll(raw[decoded.Count], b => encoding.GetString(b)));
+        }
+        // Lists beyond the ENUM/SET columns the types announce (malformed, but keep them readable) stay UTF-8.
+        if (rawEnums is not null) for (var i = enums.Count; i < rawEnums.Count; i++) enums.Add(Array.ConvertAll(rawEnums[i], b => System.Text.Encoding.UTF8.GetString(b)));
+        if (rawSets is not null) for (var i = sets.Count; i < rawSets.Count; i++) sets.Add(Array.ConvertAll(rawSets[i], b => System.Text.Encoding.UTF8.GetString(b)));
+        return m with { EnumStrValues = rawEnums is null ? null : enums, SetStrValues = rawSets is null ? null : sets };
     }
 
     private static bool[] MsbBools(ReadOnlySpan<byte> bitmap, int count)
@@ -367,14 +394,15 @@ public sealed record TableMapOptionalMetadata
         return new DefaultCharsetMetadata(def, exceptions);
     }
 
-    private static List<IReadOnlyList<string>> ReadStringLists(ref SpanReader v)
+    private static List<byte[][]> ReadByteLists(ref SpanReader v)
     {
-        var lists = new List<IReadOnlyList<string>>();
+        var lists = new List<byte[][]>();
         while (!v.IsAtEnd)
         {
             var count = ReadInt(ref v);
-            var items = new string[count];
-            for (var i = 0; i < count; i++) items[i] = v.ReadLengthEncodedString();
+            if (count < 0 || count > v.Remaining) throw new BinlogFormatException($"member count {count} exceeds the {v.Remaining} byte(s) left");
+            var items = new byte[count][];
+            for (var i = 0; i < count; i++) items[i] = v.ReadLengthEncodedBytes().ToArray();
             lists.Add(items);
         }
         return lists;
