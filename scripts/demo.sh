@@ -45,6 +45,6 @@ wait "$writer"
 
 echo
 echo "== the same changes as JSON lines (first 3)"
-$SLUICE binlog tail --source "$SOURCE" --from-start --stop-at-end --format jsonl | grep '"schema":"shop"' | grep -v '"ddl"' | head -3
+$SLUICE binlog tail --source "$SOURCE" --from-start --stop-at-end --format jsonl | grep '"schema":"shop"' | grep -v '"ddl"' | sed -n 1,3p
 echo
 echo "demo: done. Replication into DuckDB ('sluice sync') arrives with the end-to-end replication work."

@@ -20,6 +20,8 @@ public static class ErrorReporter
         BinlogFormatException format => ($"undecodable binlog data: {format.Message}", 1),
         MySqlConnector.MySqlException my => ($"the server refused: {my.Message} (error {my.Number})", 1),
         SocketException socket => ($"network error: {socket.Message}", 1),
+        // The reader of our output went away (e.g. '| head'): stop quietly, as SIGPIPE would.
+        IOException io when io.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase) => (null, 141),
         IOException io => ($"I/O error: {io.Message}", 1),
         UnauthorizedAccessException denied => ($"access denied: {denied.Message}", 1),
         _ => ($"unexpected {ex.GetType().Name}: {ex.Message}", 1),

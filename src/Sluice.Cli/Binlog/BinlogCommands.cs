@@ -60,7 +60,9 @@ public static class BinlogCommands
             var client = new BinlogClient(options);
             await foreach (var item in client.StreamAsync(start, ct))
             {
-                if (!await printer.PrintAsync(item.Event, item.Position.FileName, item.Position.Position, max, ct)) break;
+                // Stop as soon as the limit is reached: the next event may be a long time coming.
+                if (!await printer.PrintAsync(item.Event, item.Position.FileName, item.Position.Position, max, ct)
+                    || printer.Lines >= max) break;
                 if (item.IsTransactionBoundary) await output.FlushAsync(ct);
             }
             await output.FlushAsync(ct);
@@ -91,7 +93,7 @@ public static class BinlogCommands
                 await foreach (var e in reader.ReadEventsAsync(ct))
                 {
                     var end = e.Event.Header.NextPosition != 0 ? e.Event.Header.NextPosition : e.Offset + e.Event.Header.EventSize;
-                    if (!await printer.PrintAsync(e.Event, name, end, max, ct))
+                    if (!await printer.PrintAsync(e.Event, name, end, max, ct) || printer.Lines >= max)
                     {
                         await output.FlushAsync(ct);
                         return 0;

@@ -61,6 +61,22 @@ public sealed class BinlogCommandsTests(MariaDbServer server)
     }
 
     [Fact]
+    public async Task Tail_exits_once_the_limit_is_reached_without_waiting_for_more_events()
+    {
+        var db = await server.DatabaseForAsync(GetType());
+        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS lim (id INT PRIMARY KEY)");
+        var file = (string)(await server.ScalarAsync("SELECT SUBSTRING_INDEX(@@GLOBAL.gtid_binlog_pos, '-', 1)"))!;
+        var gtid = (string)(await server.ScalarAsync("SELECT @@GLOBAL.gtid_binlog_pos"))!;
+        Assert.NotNull(file);
+        await db.ExecuteAsync("INSERT INTO lim VALUES (10), (11)");
+
+        // No --stop-at-end: without the limit this would stream forever.
+        var result = await CliRunner.RunAsync("binlog", "tail", "--source", db.ReplicationConnectionString, "--gtid", gtid, "--limit", "3");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(["insert", "insert", "commit"], result.Lines.Select(l => (string)JsonNode.Parse(l)!["kind"]!));
+    }
+
+    [Fact]
     public async Task Status_reports_ready_with_position_and_grants()
     {
         var result = await CliRunner.RunAsync("binlog", "status", "--source", server.ReplicationConnectionString(), "--json");
