@@ -15,6 +15,7 @@ namespace Sluice.Binlog.Events;
 public sealed class EventDecoder
 {
     private readonly Dictionary<ulong, TableMapEvent> _tables = [];
+    private readonly Dictionary<ulong, byte[]> _tableMapBodies = [];
     private readonly BinlogChecksumAlgorithm? _initialChecksum;
     private readonly BinlogFlavor? _flavor;
 
@@ -59,6 +60,7 @@ public sealed class EventDecoder
             var fde = FormatDescriptionEvent.Read(header, eventBytes, ctx);
             FormatDescription = fde;
             _tables.Clear();
+            _tableMapBodies.Clear();
             return fde;
         }
 
@@ -120,11 +122,7 @@ public sealed class EventDecoder
             case BinlogEventType.Xid:
                 return XidEvent.Read(header, body);
             case BinlogEventType.TableMap:
-            {
-                var table = TableMapEvent.Read(header, body, PostHeaderLength(type, 8) == 6 ? 4 : 6, Flavor, ctx);
-                _tables[table.TableId] = table;
-                return table;
-            }
+                return ReadTableMap(header, body, ctx);
             case BinlogEventType.WriteRowsV1:
             case BinlogEventType.UpdateRowsV1:
             case BinlogEventType.DeleteRowsV1:
@@ -192,6 +190,30 @@ public sealed class EventDecoder
                 if (header.IsIgnorable) return new UnknownEvent(header, body.ToArray());
                 throw ctx.Error($"unknown event type {(byte)type} (without the LOG_EVENT_IGNORABLE_F flag, it cannot be skipped)");
         }
+    }
+
+    /// <summary>
+    /// A TABLE_MAP precedes every statement's rows events, usually byte for byte the same as the last one for its table
+    /// id: then the columns decoded from that one are reused (they are immutable) under the new header.
+    /// </summary>
+    private TableMapEvent ReadTableMap(EventHeader header, ReadOnlySpan<byte> body, in EventContext ctx)
+    {
+        var tableIdSize = PostHeaderLength(BinlogEventType.TableMap, 8) == 6 ? 4 : 6;
+        if (body.Length >= tableIdSize)
+        {
+            var id = new SpanReader(body);
+            var tableId = tableIdSize == 4 ? id.ReadUInt32() : id.ReadUInt48();
+            if (_tableMapBodies.TryGetValue(tableId, out var known) && body.SequenceEqual(known) && _tables.TryGetValue(tableId, out var same))
+            {
+                var again = same with { Header = header };
+                _tables[tableId] = again;
+                return again;
+            }
+        }
+        var table = TableMapEvent.Read(header, body, tableIdSize, Flavor, ctx);
+        _tables[table.TableId] = table;
+        _tableMapBodies[table.TableId] = body.ToArray();
+        return table;
     }
 
     /// <summary>The post-header length of <paramref name="type"/> from the FDE, or the usual one when there is none.</summary>

@@ -71,15 +71,18 @@ internal static class RowsEventReader
                 throw ctx.Error($"{n} columns, but the TABLE_MAP of `{table.Schema}`.`{table.Table}` (id {tableId}) has {table.ColumnCount}");
             }
 
-            var jsonOrdinal = table is null ? [] : JsonOrdinals(table, n, out _);
-            var jsonCount = table?.Columns.Count(c => c.Type == ColumnType.Json) ?? 0;
+            var jsonOrdinal = table is null ? [] : JsonOrdinals(table, n);
+            var jsonCount = partial && table is not null ? table.Columns.Count(c => c.Type == ColumnType.Json) : 0;
+            var columns = table is null ? [] : table.Columns as ColumnInfo[] ?? [.. table.Columns];
+            var firstCount = CountTrue(first);
+            var secondCount = ReferenceEquals(second, first) ? firstCount : CountTrue(second);
             var images = new List<RowImage>();
             var updates = new List<RowUpdate>();
             var rowNumber = 0;
             while (!d.IsAtEnd)
             {
                 rowNumber++;
-                var firstImage = ReadImage(ref d, table!, first, null, default, jsonOrdinal, rowNumber, kind == Kind.Update ? "before" : null, ctx);
+                var firstImage = ReadImage(ref d, columns, first, firstCount, null, default, jsonOrdinal, rowNumber, kind == Kind.Update ? "before" : null, ctx);
                 if (kind != Kind.Update)
                 {
                     images.Add(firstImage);
@@ -91,7 +94,7 @@ internal static class RowsEventReader
                     var options = d.ReadLengthEncodedInteger();
                     if ((options & PartialJsonUpdates) != 0) partialBits = d.ReadBytes(BinlogBits.Bytes(jsonCount));
                 }
-                var after = ReadImage(ref d, table!, second, firstImage, partialBits, jsonOrdinal, rowNumber, "after", ctx);
+                var after = ReadImage(ref d, columns, second, secondCount, firstImage, partialBits, jsonOrdinal, rowNumber, "after", ctx);
                 updates.Add(new RowUpdate(firstImage, after));
             }
 
@@ -125,20 +128,25 @@ internal static class RowsEventReader
     }
 
     /// <summary>For each column, its ordinal among the table's JSON columns (-1 for other columns).</summary>
-    private static int[] JsonOrdinals(TableMapEvent table, int n, out int count)
+    private static int[] JsonOrdinals(TableMapEvent table, int n)
     {
         var result = new int[n];
-        count = 0;
+        var count = 0;
         for (var i = 0; i < n; i++) result[i] = table.Columns[i].Type == ColumnType.Json ? count++ : -1;
         return result;
     }
 
-    private static RowImage ReadImage(ref SpanReader d, TableMapEvent table, bool[] present, RowImage? before,
+    private static int CountTrue(bool[] flags)
+    {
+        var count = 0;
+        foreach (var f in flags) if (f) count++;
+        return count;
+    }
+
+    private static RowImage ReadImage(ref SpanReader d, ColumnInfo[] columns, bool[] present, int presentCount, RowImage? before,
         ReadOnlySpan<byte> partialBits, int[] jsonOrdinal, int rowNumber, string? imageName, in EventContext ctx)
     {
         var n = present.Length;
-        var presentCount = 0;
-        foreach (var p in present) if (p) presentCount++;
         var nulls = d.ReadBytes(BinlogBits.Bytes(presentCount));
         var values = new object?[n];
         var k = 0;
@@ -146,7 +154,7 @@ internal static class RowsEventReader
         {
             if (!present[i]) continue;
             if (BinlogBits.Lsb(nulls, k++)) continue;
-            var column = table.Columns[i];
+            var column = columns[i];
             var start = d.Offset;
             try
             {

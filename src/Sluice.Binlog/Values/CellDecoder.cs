@@ -32,6 +32,25 @@ public static class CellDecoder
     private const int Time2IntOffset = 0x80_0000;
     private const long Time2Offset6 = 0x8000_0000_0000L;
 
+    // Boxes of the small integers (flags, counters, TINYINT(1)...) are shared rather than allocated per cell.
+    private const int SmallSignedMin = -128, SmallCount = 1152;
+    private static readonly object[] SmallSigned = CreateBoxes(i => (long)(i + SmallSignedMin));
+    private static readonly object[] SmallUnsigned = CreateBoxes(i => (ulong)i);
+
+    private static object[] CreateBoxes(Func<int, object> box)
+    {
+        var boxes = new object[SmallCount];
+        for (var i = 0; i < boxes.Length; i++) boxes[i] = box(i);
+        return boxes;
+    }
+
+    /// <summary>A boxed <see cref="long"/>, shared for small values.</summary>
+    private static object Box(long value) =>
+        (ulong)(value - SmallSignedMin) < SmallCount ? SmallSigned[value - SmallSignedMin] : value;
+
+    /// <summary>A boxed <see cref="ulong"/>, shared for small values.</summary>
+    private static object Box(ulong value) => value < SmallCount ? SmallUnsigned[value] : value;
+
     public static object? Read(ref SpanReader reader, ColumnInfo column)
     {
         ArgumentNullException.ThrowIfNull(column);
@@ -52,15 +71,15 @@ public static class CellDecoder
         switch (column.Type)
         {
             case ColumnType.Tiny:
-                return column.IsUnsigned ? (ulong)reader.ReadByte() : (object)(long)reader.ReadSByte();
+                return column.IsUnsigned ? Box((ulong)reader.ReadByte()) : Box((long)reader.ReadSByte());
             case ColumnType.Short:
-                return column.IsUnsigned ? (ulong)reader.ReadUInt16() : (object)(long)reader.ReadInt16();
+                return column.IsUnsigned ? Box((ulong)reader.ReadUInt16()) : Box((long)reader.ReadInt16());
             case ColumnType.Int24:
-                return column.IsUnsigned ? (ulong)reader.ReadUInt24() : (object)(long)reader.ReadInt24();
+                return column.IsUnsigned ? Box((ulong)reader.ReadUInt24()) : Box((long)reader.ReadInt24());
             case ColumnType.Long:
-                return column.IsUnsigned ? (ulong)reader.ReadUInt32() : (object)(long)reader.ReadInt32();
+                return column.IsUnsigned ? Box((ulong)reader.ReadUInt32()) : Box((long)reader.ReadInt32());
             case ColumnType.LongLong:
-                return column.IsUnsigned ? reader.ReadUInt64() : (object)reader.ReadInt64();
+                return column.IsUnsigned ? Box(reader.ReadUInt64()) : Box(reader.ReadInt64());
             case ColumnType.Year:
             {
                 var b = reader.ReadByte();

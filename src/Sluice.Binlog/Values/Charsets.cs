@@ -27,6 +27,9 @@ public static class Charsets
     // Charset of each collation id below 1024 (MySQL 8 and MariaDB 10/11).
     private static readonly FrozenDictionary<int, string> CharsetByCollation = BuildCollationTable();
 
+    // The encoding of each supported collation id, filled on first use (ids above the table are looked up each time).
+    private static readonly Encoding?[] ResolvedEncodings = new Encoding?[2048 + 5 * 256];
+
     // Lazily created encodings per charset name (code-page encodings need the provider registered first).
     private static readonly Lazy<FrozenDictionary<string, Encoding>> EncodingsByCharset = new(BuildEncodings);
 
@@ -63,9 +66,17 @@ public static class Charsets
     /// </summary>
     public static bool TryGetEncoding(int collationId, out Encoding encoding)
     {
+        // Resolved once per id (every text cell asks): a benign race at worst stores the same encoding twice.
+        var cached = (uint)collationId < (uint)ResolvedEncodings.Length ? ResolvedEncodings[collationId] : null;
+        if (cached is not null)
+        {
+            encoding = cached;
+            return true;
+        }
         var name = GetCharsetName(collationId);
         if (name is not null && name != "binary" && EncodingsByCharset.Value.TryGetValue(name, out var e))
         {
+            if ((uint)collationId < (uint)ResolvedEncodings.Length) ResolvedEncodings[collationId] = e;
             encoding = e;
             return true;
         }
