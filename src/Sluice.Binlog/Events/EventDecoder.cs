@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using Sluice.Binlog.Protocol;
@@ -45,7 +46,14 @@ public sealed class EventDecoder
     public BinlogEvent Decode(ReadOnlySpan<byte> eventBytes) => Decode(eventBytes, null);
 
     /// <summary>Decodes one whole event found at <paramref name="position"/> (for messages; null when unknown).</summary>
-    public BinlogEvent Decode(ReadOnlySpan<byte> eventBytes, long? position)
+    public BinlogEvent Decode(ReadOnlySpan<byte> eventBytes, long? position) => Decode(eventBytes, position, null);
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte}, long?)"/> with the CRC32 of <c>eventBytes[..^4]</c> already computed (by
+    /// the stream's reader, ahead): it is compared with the trailer instead of being computed again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal BinlogEvent Decode(ReadOnlySpan<byte> eventBytes, long? position, uint? crcWithoutTrailer)
     {
         if (eventBytes.Length < EventHeader.Size)
             throw new BinlogFormatException($"event of {eventBytes.Length} bytes is shorter than the 19-byte header{At(position)}");
@@ -74,7 +82,7 @@ public sealed class EventDecoder
             if (eventBytes.Length < headerLength + 4) throw ctx.Error("event too short for its CRC32 trailer");
             end -= 4;
             var expected = BinaryPrimitives.ReadUInt32LittleEndian(eventBytes[end..]);
-            var actual = Crc32.HashToUInt32(eventBytes[..end]);
+            var actual = crcWithoutTrailer ?? Crc32.HashToUInt32(eventBytes[..end]);
             if (expected != actual) throw ChecksumError(header, position, expected, actual);
         }
         if (end < headerLength) throw ctx.Error($"event shorter than the {headerLength}-byte common header");
@@ -101,6 +109,7 @@ public sealed class EventDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private BinlogEvent DecodeBodyCore(EventHeader header, ReadOnlySpan<byte> body, in EventContext ctx)
     {
         var type = header.EventType;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Sluice.Binlog.Protocol;
 using Sluice.Binlog.Values;
@@ -16,6 +17,7 @@ internal static class RowsEventReader
     private const ulong PartialJsonUpdates = 1;
     private const byte ExtraNdb = 0, ExtraPartition = 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RowsEvent Read(EventHeader header, ReadOnlySpan<byte> body, int postHeaderLength,
         IReadOnlyDictionary<ulong, TableMapEvent> tables, in EventContext ctx)
     {
@@ -143,6 +145,7 @@ internal static class RowsEventReader
         return count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RowImage ReadImage(ref SpanReader d, ColumnInfo[] columns, bool[] present, int presentCount, RowImage? before,
         ReadOnlySpan<byte> partialBits, int[] jsonOrdinal, int rowNumber, string? imageName, in EventContext ctx)
     {

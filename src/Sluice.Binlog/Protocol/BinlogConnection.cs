@@ -422,6 +422,9 @@ public sealed class BinlogConnection : IAsyncDisposable
         return _transport.ReadPayloadAsync(cancellationToken);
     }
 
+    /// <summary>True when the next <see cref="ReadBinlogPacketAsync"/> completes from buffered bytes, without waiting.</summary>
+    internal bool HasBufferedPacket => _transport.HasBufferedPacket;
+
     private void EnsureCommandable()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);

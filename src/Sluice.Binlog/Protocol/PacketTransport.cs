@@ -53,6 +53,22 @@ public sealed class PacketTransport : IAsyncDisposable
         _stream = stream;
     }
 
+    /// <summary>
+    /// True when the read-ahead buffer holds a whole packet (header and a payload shorter than 16 MiB): the next
+    /// <see cref="ReadPayloadAsync"/> completes without waiting for the network.
+    /// </summary>
+    internal bool HasBufferedPacket
+    {
+        get
+        {
+            var buffered = _readEnd - _readStart;
+            if (buffered < 4) return false;
+            var b = _readBuffer;
+            var length = b[_readStart] | (b[_readStart + 1] << 8) | (b[_readStart + 2] << 16);
+            return length < MaxPacketPayload && buffered - 4 >= length;
+        }
+    }
+
     /// <summary>Reads one payload, reassembling continued packets. Dispose the result to return its buffer.</summary>
     public async ValueTask<PooledPayload> ReadPayloadAsync(CancellationToken cancellationToken = default)
     {

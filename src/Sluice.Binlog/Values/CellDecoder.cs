@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Sluice.Binlog.Protocol;
@@ -51,6 +52,7 @@ public static class CellDecoder
     /// <summary>A boxed <see cref="ulong"/>, shared for small values.</summary>
     private static object Box(ulong value) => value < SmallCount ? SmallUnsigned[value] : value;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static object? Read(ref SpanReader reader, ColumnInfo column)
     {
         ArgumentNullException.ThrowIfNull(column);
@@ -65,6 +67,7 @@ public static class CellDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object? ReadCore(ref SpanReader reader, ColumnInfo column)
     {
         var meta = column.Metadata;
@@ -202,6 +205,7 @@ public static class CellDecoder
             (int)(time / 10000), (int)(time / 100 % 100), (int)(time % 100), 0, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlDateTime ReadDateTime2(ref SpanReader reader, int fsp)
     {
         // 5 bytes big-endian: 1 sign bit (set = non-negative, i.e. offset 2^39), 17 bits year*13+month, 5 day,
@@ -318,6 +322,7 @@ public static class CellDecoder
         return meta is >= 1 and <= 4 ? meta : throw new BinlogFormatException($"invalid {what} length-prefix size {meta} (expected 1..4)");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object DecodeText(ReadOnlySpan<byte> bytes, ColumnInfo column, bool isBlob)
     {
         switch (column.CollationId)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Sluice.Binlog.Protocol;
 
@@ -54,6 +55,7 @@ public sealed record MySqlDecimal(string Text, int Precision, int Scale)
     }
 
     /// <summary>Decodes exactly <see cref="BinarySize"/> bytes (see <see cref="Read"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static MySqlDecimal Decode(ReadOnlySpan<byte> data, int precision, int scale, int offsetForErrors = 0)
     {
         var size = BinarySize(precision, scale);
@@ -103,6 +105,7 @@ public sealed record MySqlDecimal(string Text, int Precision, int Scale)
     }
 
     /// <summary>Reads one big-endian group of <paramref name="digits"/> digits and writes them zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteGroup(Span<char> chars, ref int at, ReadOnlySpan<byte> buf, ref int pos, int digits, int precision, int scale, int offset)
     {
         var n = digits == DigitsPerGroup ? 4 : PartialGroupBytes[digits];
