@@ -46,10 +46,12 @@ public static class CellDecoder
     }
 
     /// <summary>A boxed <see cref="long"/>, shared for small values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object Box(long value) =>
         (ulong)(value - SmallSignedMin) < SmallCount ? SmallSigned[value - SmallSignedMin] : value;
 
     /// <summary>A boxed <see cref="ulong"/>, shared for small values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object Box(ulong value) => value < SmallCount ? SmallUnsigned[value] : value;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -169,6 +171,7 @@ public static class CellDecoder
     }
 
     /// <summary>A little-endian length of <paramref name="prefixSize"/> bytes (1..4), then that many bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<byte> ReadLengthPrefixed(ref SpanReader reader, int prefixSize)
     {
         if (prefixSize is < 1 or > 4) throw new BinlogFormatException($"invalid length-prefix size {prefixSize} (1..4 expected)");
@@ -178,6 +181,7 @@ public static class CellDecoder
         return reader.ReadBytes((int)length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlBit ReadBit(ref SpanReader reader, ushort meta)
     {
         var bits = (meta >> 8) * 8 + (meta & 0xFF);
@@ -216,6 +220,7 @@ public static class CellDecoder
         return JsonBinaryDecoder.UnpackDateTime(packed, fsp);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlTime ReadTime2(ref SpanReader reader, int fsp)
     {
         // 3 bytes big-endian (offset 2^23): 1 sign, 1 unused, 10 bits hour, 6 minute, 6 second; fraction bytes follow.
@@ -260,6 +265,7 @@ public static class CellDecoder
     }
 
     /// <summary>The fraction of TIME2/DATETIME2/TIMESTAMP2: (fsp+1)/2 big-endian bytes, scaled to microseconds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ReadFraction(ref SpanReader reader, int fsp) => fsp switch
     {
         0 => 0,
@@ -268,9 +274,11 @@ public static class CellDecoder
         _ => (int)reader.ReadUIntBE(3),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Fsp(ushort meta) =>
         meta <= 6 ? meta : throw new BinlogFormatException($"fractional seconds precision {meta} is out of range 0..6");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlEnum ReadEnum(ref SpanReader reader, ColumnInfo column, int packLength)
     {
         var index = packLength == 1 ? reader.ReadByte() : reader.ReadUInt16();
@@ -279,6 +287,7 @@ public static class CellDecoder
         return new MySqlEnum(index, label);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlSet ReadSet(ref SpanReader reader, ColumnInfo column, int packLength)
     {
         var bits = reader.ReadUIntLE(packLength);
@@ -294,6 +303,7 @@ public static class CellDecoder
         return new MySqlSet(bits, labels);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PackLength(ushort meta, int min, int max, string what)
     {
         var n = meta > 0xFF ? meta & 0xFF : meta;
@@ -301,6 +311,7 @@ public static class CellDecoder
         return n >= min && n <= max ? n : throw new BinlogFormatException($"invalid {what} pack length {n} (expected {min}..{max})");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BlobPrefixSize(ColumnType type, ushort meta)
     {
         if (meta == 0)
@@ -316,6 +327,7 @@ public static class CellDecoder
         return PrefixSize(meta, 2, "BLOB");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PrefixSize(ushort meta, int fallback, string what)
     {
         if (meta == 0) return fallback;

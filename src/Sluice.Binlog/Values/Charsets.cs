@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Frozen;
 using System.Text;
 
@@ -64,6 +65,7 @@ public static class Charsets
     /// The encoding for a collation id. False for unknown ids, for charsets without a .NET encoding, and for
     /// <see cref="BinaryCollationId"/> (binary data is not text).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryGetEncoding(int collationId, out Encoding encoding)
     {
         // Resolved once per id (every text cell asks): a benign race at worst stores the same encoding twice.
@@ -85,6 +87,7 @@ public static class Charsets
     }
 
     /// <summary>The encoding for a collation id, or a <see cref="BinlogFormatException"/> naming the id and charset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Encoding GetEncoding(int collationId)
     {
         if (TryGetEncoding(collationId, out var e)) return e;
