@@ -367,7 +367,7 @@ public sealed class BinlogClient
         {
             try
             {
-                var span = packet.Payload.Span;
+                var span = packet.Span;
                 switch (BinlogStreamPacket.Classify(span))
                 {
                     case BinlogStreamPacketKind.EndOfStream:

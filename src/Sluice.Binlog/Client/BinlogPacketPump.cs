@@ -1,25 +1,31 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Sluice.Binlog.Protocol;
 
 namespace Sluice.Binlog.Client;
 
-/// <summary>One packet of the binlog stream read ahead by <see cref="BinlogPacketPump"/>.</summary>
+/// <summary>One packet payload of the binlog stream read ahead by <see cref="BinlogPacketPump"/>.</summary>
 /// <param name="Crc">For an event packet (0x00 then at least a header and a trailer): the CRC32 of the event bytes
 /// without their last 4 (what a CRC32 trailer must hold); whether the event has a trailer is the decoder's call.</param>
-internal readonly record struct PumpedPacket(PooledPayload Payload, bool HasCrc, uint Crc);
+internal readonly record struct PumpedPacket(byte[] Buffer, int Offset, int Length, bool HasCrc, uint Crc, bool IsLarge)
+{
+    public ReadOnlySpan<byte> Span => Buffer.AsSpan(Offset, Length);
+}
 
 /// <summary>
-/// Reads the binlog stream of one connection ahead of the decoder, on a task of its own: packets are framed and
-/// their CRC32 computed there, then handed over in batches through a bounded channel, so the network reads and
-/// checksums of the next packets overlap with the decoding of the current ones (and cost one channel operation per
-/// batch, not per packet).
+/// Reads the binlog stream of one connection ahead of the decoder, on a task of its own. It takes the socket over from
+/// the connection's <see cref="PacketTransport"/>: large reads go into pooled chunks of <see cref="ChunkSize"/> bytes,
+/// the whole packets in each chunk are framed (sequence ids checked) and their CRC32 computed there, and the chunk is
+/// handed to the consumer, which decodes the payloads in place. Network reads and checksums thus overlap with the
+/// decoding, and cost no copy, no buffer and no asynchronous call per packet.
 /// <para>
-/// Memory stays bounded: at most <see cref="QueueCapacity"/> batches of about <see cref="BatchBytes"/> are queued,
-/// and after a packet of <see cref="LargePacketBytes"/> or more the pump reads nothing further until the consumer has
-/// released that packet, so at most one large event is held at a time, as without read-ahead.
+/// Memory stays bounded: at most <see cref="MaxChunks"/> chunks exist (read ahead, queued or being decoded); a
+/// payload too large for a chunk is read (and reassembled when it spans 16 MiB packets) into a pooled array of its
+/// own, after which the pump reads nothing further until the consumer has released it: one large event at a time.
 /// </para>
 /// <para>
 /// The pump stops after the end-of-stream or error packet (or any packet that is not an event), or at the first read
@@ -29,24 +35,23 @@ internal readonly record struct PumpedPacket(PooledPayload Payload, bool HasCrc,
 /// </summary>
 internal sealed class BinlogPacketPump : IAsyncDisposable
 {
-    internal const int QueueCapacity = 4;
-    internal const int BatchBytes = 1 << 20;
-    internal const int BatchPackets = 512;
-    internal const int LargePacketBytes = 1 << 20;
+    internal const int ChunkSize = 128 * 1024;
+    internal const int MaxChunks = 4;
 
     /// <summary>0x00, a 19-byte event header, a 4-byte CRC32 trailer.</summary>
     private const int MinChecksummedPacket = 1 + 19 + 4;
 
-    private readonly BinlogConnection _connection;
+    private readonly PacketTransport _transport;
+    private readonly Stream _stream;
     private readonly TimeSpan _idleTimeout;
     private readonly Func<Exception> _idleError;
-    private readonly Channel<Batch> _channel = Channel.CreateBounded<Batch>(
-        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true });
-    private readonly ConcurrentQueue<Batch> _free = new();
+    private readonly Channel<Chunk> _channel = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly ConcurrentQueue<Chunk> _free = new();
+    private readonly SemaphoreSlim _slots = new(MaxChunks);
     private readonly SemaphoreSlim _largeReleased = new(0);
     private readonly CancellationTokenSource _stop;
     private readonly Task _task;
-    private Batch? _current;
+    private Chunk? _current;
     private int _index;
     private int _disposed;
 
@@ -54,7 +59,8 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
     /// <param name="idleError">The (transient) failure to report when a read waited longer than that.</param>
     public BinlogPacketPump(BinlogConnection connection, TimeSpan idleTimeout, Func<Exception> idleError, CancellationToken cancellationToken)
     {
-        _connection = connection;
+        _transport = connection.Transport;
+        _stream = _transport.Stream;
         _idleTimeout = idleTimeout;
         _idleError = idleError;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -65,16 +71,19 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
     /// <summary>The next packet when one is ready (false: none yet). Rethrows the pump's read failure.</summary>
     public bool TryRead(out PumpedPacket packet) => TryTake(out packet);
 
-    /// <summary>The next packet; pass it to <see cref="Release"/> when done. Rethrows the pump's read failure.</summary>
+    /// <summary>
+    /// The next packet; its bytes stay valid until the next read. Pass it to <see cref="Release"/> when done.
+    /// Rethrows the pump's read failure.
+    /// </summary>
     public ValueTask<PumpedPacket> ReadAsync(CancellationToken cancellationToken) =>
         TryTake(out var packet) ? new ValueTask<PumpedPacket>(packet) : ReadSlowAsync(cancellationToken);
 
-    /// <summary>Returns the packet's buffer; lets the pump read on after a large packet.</summary>
+    /// <summary>Done with a packet: returns a large packet's own buffer and lets the pump read on.</summary>
     public void Release(in PumpedPacket packet)
     {
-        var length = packet.Payload.Length;
-        packet.Payload.Dispose();
-        if (length >= LargePacketBytes) _largeReleased.Release();
+        if (!packet.IsLarge) return; // its chunk is recycled once the consumer moves past it
+        ArrayPool<byte>.Shared.Return(packet.Buffer);
+        _largeReleased.Release();
     }
 
     private async ValueTask<PumpedPacket> ReadSlowAsync(CancellationToken cancellationToken)
@@ -91,18 +100,16 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
     {
         while (true)
         {
-            if (_current is { } batch)
+            if (_current is { } chunk)
             {
-                if (_index < batch.Count)
+                if (_index < chunk.Count)
                 {
-                    packet = batch.Packets[_index];
-                    batch.Packets[_index++] = default;
+                    packet = chunk.Packets[_index++];
                     return true;
                 }
-                batch.Fault?.Throw();
-                batch.Reset();
-                _free.Enqueue(batch);
+                chunk.Fault?.Throw();
                 _current = null;
+                Recycle(chunk);
             }
             if (!_channel.Reader.TryRead(out var next))
             {
@@ -114,34 +121,52 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
         }
     }
 
+    /// <summary>A chunk the consumer is done with goes back to the pump (a large packet's chunk has no buffer to keep).</summary>
+    private void Recycle(Chunk chunk)
+    {
+        chunk.Reset();
+        if (chunk.IsLarge) return;
+        _free.Enqueue(chunk);
+        _slots.Release();
+    }
+
     private async Task PumpAsync(CancellationToken stop)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var timed = _idleTimeout != Timeout.InfiniteTimeSpan;
-        var batch = NewBatch();
+        var checkSequence = _transport.CheckSequence;
+        var sequence = _transport.Sequence;
+        Chunk? current = null;
         Exception? failure = null;
         try
         {
+            current = await AcquireChunkAsync(stop).ConfigureAwait(false);
+            var filled = _transport.TakeBuffered(current.Buffer);
             while (true)
             {
-                // Only the first packet of a batch may wait for the network: the batch is handed over as soon as the
-                // next packet is not already buffered. The idle timer covers that wait.
-                if (timed && batch.Count == 0) idle.CancelAfter(_idleTimeout);
-                var payload = await _connection.ReadBinlogPacketAsync(idle.Token).ConfigureAwait(false);
-                var span = payload.Span;
-                var isEvent = span.Length > 0 && span[0] == 0x00;
-                var hasCrc = isEvent && span.Length >= MinChecksummedPacket;
-                batch.Add(new PumpedPacket(payload, hasCrc, hasCrc ? Crc32.HashToUInt32(span[1..^4]) : 0));
-
-                var large = payload.Length >= LargePacketBytes;
-                if (!isEvent || large || batch.Count == BatchPackets || batch.Bytes >= BatchBytes || !_connection.HasBufferedPacket)
+                var framed = Frame(current, filled, ref sequence, checkSequence, out var terminal, out var pending);
+                if (current.Count > 0)
                 {
-                    if (timed) idle.CancelAfter(Timeout.InfiniteTimeSpan);
-                    await _channel.Writer.WriteAsync(batch, stop).ConfigureAwait(false);
-                    batch = NewBatch();
-                    if (!isEvent) return; // EOF, ERR or garbage: the consumer ends or throws there
-                    if (large) await _largeReleased.WaitAsync(stop).ConfigureAwait(false);
+                    // Hand the whole packets over; the incomplete tail starts the next chunk.
+                    var next = await AcquireChunkAsync(stop, idle, timed).ConfigureAwait(false);
+                    current.Buffer.AsSpan(framed, filled - framed).CopyTo(next.Buffer);
+                    filled -= framed;
+                    _channel.Writer.TryWrite(current);
+                    current = next;
+                    if (terminal) return; // EOF, ERR or garbage: the consumer ends or throws there
+                    continue;
                 }
+                if (pending >= PacketTransport.MaxPacketPayload || (pending >= 0 && 4 + pending > ChunkSize))
+                {
+                    var large = await ReadLargeAsync(current, filled, idle, timed, sequence, checkSequence, stop).ConfigureAwait(false);
+                    (filled, sequence) = (large.Filled, large.Sequence);
+                    if (large.Terminal) return;
+                    continue;
+                }
+                if (timed) idle.CancelAfter(_idleTimeout);
+                var read = await _stream.ReadAsync(current.Buffer.AsMemory(filled), idle.Token).ConfigureAwait(false);
+                if (read == 0) throw new EndOfStreamException($"the server closed the connection ({filled} byte(s) of an incomplete packet read)");
+                filled += read;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -160,28 +185,157 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
         {
             if (failure is not null)
             {
-                batch.Fault = ExceptionDispatchInfo.Capture(failure);
-                if (!_channel.Writer.TryWrite(batch))
-                {
-                    try
-                    {
-                        await _channel.Writer.WriteAsync(batch, stop).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        batch.DisposePackets(0);
-                    }
-                }
+                // The packets framed before the failure (if any) still go first.
+                var fault = current ?? new Chunk(null);
+                fault.Fault = ExceptionDispatchInfo.Capture(failure);
+                _channel.Writer.TryWrite(fault);
             }
-            else
+            else if (current is not null)
             {
-                batch.DisposePackets(0);
+                current.ReturnBuffer();
             }
             _channel.Writer.TryComplete();
         }
     }
 
-    private Batch NewBatch() => _free.TryDequeue(out var b) ? b : new Batch();
+    /// <summary>After a large payload: the bytes read beyond it, the next sequence id, whether it ended the stream.</summary>
+    private readonly record struct LargeRead(int Filled, byte Sequence, bool Terminal);
+
+    /// <summary>Waits for a free chunk slot (not counting as idle time) and returns an empty chunk.</summary>
+    private async ValueTask<Chunk> AcquireChunkAsync(CancellationToken stop, CancellationTokenSource? idle = null, bool timed = false)
+    {
+        if (!_slots.Wait(0))
+        {
+            if (timed) idle!.CancelAfter(Timeout.InfiniteTimeSpan);
+            await _slots.WaitAsync(stop).ConfigureAwait(false);
+        }
+        return _free.TryDequeue(out var chunk) ? chunk : new Chunk(ArrayPool<byte>.Shared.Rent(ChunkSize));
+    }
+
+    /// <summary>
+    /// Records the whole packets at the start of <paramref name="chunk"/>'s first <paramref name="filled"/> bytes
+    /// (checking sequence ids, computing CRC32s); stops after a packet that is not an event. Returns the offset of the
+    /// first byte not framed; <paramref name="pending"/> is the payload length of the incomplete packet there, or -1
+    /// when not even its header is in.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Frame(Chunk chunk, int filled, ref byte sequence, bool checkSequence, out bool terminal, out int pending)
+    {
+        var buffer = chunk.Buffer;
+        var pos = 0;
+        terminal = false;
+        while (true)
+        {
+            if (filled - pos < 4)
+            {
+                pending = -1;
+                return pos;
+            }
+            var length = buffer[pos] | (buffer[pos + 1] << 8) | (buffer[pos + 2] << 16);
+            if (length >= PacketTransport.MaxPacketPayload || filled - pos - 4 < length)
+            {
+                pending = length;
+                return pos;
+            }
+            CheckSequence(buffer[pos + 3], ref sequence, checkSequence);
+            var payload = buffer.AsSpan(pos + 4, length);
+            var isEvent = length > 0 && payload[0] == 0x00;
+            chunk.Add(Packet(buffer, pos + 4, length, isEvent, large: false));
+            pos += 4 + length;
+            if (!isEvent)
+            {
+                terminal = true;
+                pending = -1;
+                return pos;
+            }
+        }
+    }
+
+    private static PumpedPacket Packet(byte[] buffer, int offset, int length, bool isEvent, bool large)
+    {
+        var hasCrc = isEvent && length >= MinChecksummedPacket;
+        var crc = hasCrc ? Crc32.HashToUInt32(buffer.AsSpan(offset + 1, length - 5)) : 0;
+        return new PumpedPacket(buffer, offset, length, hasCrc, crc, large);
+    }
+
+    private static void CheckSequence(byte actual, ref byte expected, bool check)
+    {
+        if (check && actual != expected)
+            throw new BinlogFormatException($"packet out of order: sequence id {actual}, expected {expected}");
+        expected = (byte)(actual + 1);
+    }
+
+    /// <summary>
+    /// Reads a payload that does not fit a chunk (continued over 16 MiB packets if need be) into a pooled array of its
+    /// own, hands it over and waits until the consumer released it. <paramref name="scratch"/> holds the
+    /// <paramref name="filled"/> bytes read so far (starting with the packet header); afterwards it holds the bytes
+    /// read beyond the payload.
+    /// </summary>
+    private async ValueTask<LargeRead> ReadLargeAsync(Chunk scratch, int filled, CancellationTokenSource idle, bool timed, byte sequence,
+        bool checkSequence, CancellationToken stop)
+    {
+        var buffer = scratch.Buffer;
+        byte[]? payload = null;
+        var total = 0;
+        try
+        {
+            while (true)
+            {
+                while (filled < 4)
+                {
+                    if (timed) idle.CancelAfter(_idleTimeout);
+                    var got = await _stream.ReadAsync(buffer.AsMemory(filled), idle.Token).ConfigureAwait(false);
+                    if (got == 0) throw new EndOfStreamException($"the server closed the connection ({filled} of 4 header byte(s) read)");
+                    filled += got;
+                }
+                var length = buffer[0] | (buffer[1] << 8) | (buffer[2] << 16);
+                CheckSequence(buffer[3], ref sequence, checkSequence);
+                if ((long)total + length > _transport.MaxPayloadLength)
+                    throw new BinlogFormatException(
+                        $"payload larger than the {_transport.MaxPayloadLength}-byte limit (more than {total + (long)length} bytes after {total} reassembled)");
+                if (payload is null || total + length > payload.Length)
+                {
+                    var wanted = length < PacketTransport.MaxPacketPayload ? total + length : Math.Max(total + length, 2 * PacketTransport.MaxPacketPayload);
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(wanted, 2L * (payload?.Length ?? 0)), Array.MaxLength));
+                    if (payload is not null)
+                    {
+                        payload.AsSpan(0, total).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(payload);
+                    }
+                    payload = bigger;
+                }
+                // What the chunk already holds, then straight from the network.
+                var have = Math.Min(filled - 4, length);
+                buffer.AsSpan(4, have).CopyTo(payload.AsSpan(total));
+                buffer.AsSpan(4 + have, filled - 4 - have).CopyTo(buffer);
+                filled -= 4 + have;
+                var at = total + have;
+                var end = total + length;
+                while (at < end)
+                {
+                    if (timed) idle.CancelAfter(_idleTimeout);
+                    var got = await _stream.ReadAsync(payload.AsMemory(at, end - at), idle.Token).ConfigureAwait(false);
+                    if (got == 0) throw new EndOfStreamException($"the server closed the connection in the middle of a packet ({at - total} of {length} byte(s) read)");
+                    at += got;
+                }
+                total = end;
+                if (length < PacketTransport.MaxPacketPayload) break;
+            }
+
+            var isEvent = total > 0 && payload[0] == 0x00;
+            var chunk = new Chunk(payload) { IsLarge = true };
+            chunk.Add(Packet(payload, 0, total, isEvent, large: true));
+            payload = null; // the consumer returns it (Release), or DisposeAsync does
+            if (timed) idle.CancelAfter(Timeout.InfiniteTimeSpan);
+            _channel.Writer.TryWrite(chunk);
+            if (isEvent) await _largeReleased.WaitAsync(stop).ConfigureAwait(false);
+            return new LargeRead(filled, sequence, !isEvent);
+        }
+        finally
+        {
+            if (payload is not null) ArrayPool<byte>.Shared.Return(payload);
+        }
+    }
 
     /// <summary>Stops the pump and returns every buffer still held. The connection is left to its owner.</summary>
     public async ValueTask DisposeAsync()
@@ -196,41 +350,42 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
         {
             // The pump reports its failures through the channel; nothing else to do here.
         }
-        _current?.DisposePackets(_index);
-        _current = null;
-        while (_channel.Reader.TryRead(out var batch)) batch.DisposePackets(0);
+        if (_current is { } current)
+        {
+            // A large packet taken but not released yet is returned by its Release; chunks are ours.
+            if (!current.IsLarge || _index == 0) current.ReturnBuffer();
+            _current = null;
+        }
+        while (_channel.Reader.TryRead(out var chunk)) chunk.ReturnBuffer();
+        while (_free.TryDequeue(out var chunk)) chunk.ReturnBuffer();
         _stop.Dispose();
     }
 
-    private sealed class Batch
+    private sealed class Chunk(byte[]? buffer)
     {
-        public PumpedPacket[] Packets = new PumpedPacket[16];
+        public readonly byte[] Buffer = buffer ?? [];
+        public PumpedPacket[] Packets = new PumpedPacket[64];
         public int Count;
-        public long Bytes;
+        public bool IsLarge;
         public ExceptionDispatchInfo? Fault;
 
         public void Add(in PumpedPacket packet)
         {
             if (Count == Packets.Length) Array.Resize(ref Packets, Packets.Length * 2);
             Packets[Count++] = packet;
-            Bytes += packet.Payload.Length;
         }
 
         public void Reset()
         {
+            Array.Clear(Packets, 0, Count);
             Count = 0;
-            Bytes = 0;
             Fault = null;
         }
 
-        public void DisposePackets(int from)
+        public void ReturnBuffer()
         {
-            for (var i = from; i < Count; i++)
-            {
-                Packets[i].Payload.Dispose();
-                Packets[i] = default;
-            }
             Reset();
+            if (Buffer.Length > 0) ArrayPool<byte>.Shared.Return(Buffer);
         }
     }
 }

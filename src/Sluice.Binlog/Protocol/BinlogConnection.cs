@@ -422,8 +422,18 @@ public sealed class BinlogConnection : IAsyncDisposable
         return _transport.ReadPayloadAsync(cancellationToken);
     }
 
-    /// <summary>True when the next <see cref="ReadBinlogPacketAsync"/> completes from buffered bytes, without waiting.</summary>
-    internal bool HasBufferedPacket => _transport.HasBufferedPacket;
+    /// <summary>
+    /// The framing layer, for a reader that takes over the binlog stream (<see cref="Client.BinlogPacketPump"/>); once
+    /// it has, <see cref="ReadBinlogPacketAsync"/> must not be used on this connection any more.
+    /// </summary>
+    internal PacketTransport Transport
+    {
+        get
+        {
+            if (!_dumping) throw new InvalidOperationException("no binlog dump was started on this connection");
+            return _transport;
+        }
+    }
 
     private void EnsureCommandable()
     {

@@ -54,19 +54,15 @@ public sealed class PacketTransport : IAsyncDisposable
     }
 
     /// <summary>
-    /// True when the read-ahead buffer holds a whole packet (header and a payload shorter than 16 MiB): the next
-    /// <see cref="ReadPayloadAsync"/> completes without waiting for the network.
+    /// Moves the bytes read ahead but not yet framed into <paramref name="destination"/> (for a reader that takes over
+    /// the stream and frames packets itself, continuing from <see cref="Sequence"/>). Returns how many were moved.
     /// </summary>
-    internal bool HasBufferedPacket
+    internal int TakeBuffered(Span<byte> destination)
     {
-        get
-        {
-            var buffered = _readEnd - _readStart;
-            if (buffered < 4) return false;
-            var b = _readBuffer;
-            var length = b[_readStart] | (b[_readStart + 1] << 8) | (b[_readStart + 2] << 16);
-            return length < MaxPacketPayload && buffered - 4 >= length;
-        }
+        var count = Math.Min(_readEnd - _readStart, destination.Length);
+        _readBuffer.AsSpan(_readStart, count).CopyTo(destination);
+        _readStart += count;
+        return count;
     }
 
     /// <summary>Reads one payload, reassembling continued packets. Dispose the result to return its buffer.</summary>
