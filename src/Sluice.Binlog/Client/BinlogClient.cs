@@ -59,6 +59,7 @@ public sealed class BinlogClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ClientLog.Starting(_logger, $"{_options.Connection.Host}:{_options.Connection.Port}", start.ToString(), ServerId);
+        JitWarmup.Start();
         var session = new StreamSession(this, start);
         var attempt = 0;
         while (true)
