@@ -35,8 +35,8 @@ internal readonly record struct PumpedPacket(byte[] Buffer, int Offset, int Leng
 /// </summary>
 internal sealed class BinlogPacketPump : IAsyncDisposable
 {
-    internal const int ChunkSize = 128 * 1024;
-    internal const int MaxChunks = 4;
+    internal const int ChunkSize = 64 * 1024;
+    internal const int MaxChunks = 8;
 
     /// <summary>0x00, a 19-byte event header, a 4-byte CRC32 trailer.</summary>
     private const int MinChecksummedPacket = 1 + 19 + 4;
@@ -47,7 +47,9 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
     private readonly Func<Exception> _idleError;
     private readonly Channel<Chunk> _channel = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ConcurrentQueue<Chunk> _free = new();
-    private readonly SemaphoreSlim _slots = new(MaxChunks);
+    private readonly Lock _gate = new();
+    private int _freeSlots = MaxChunks;
+    private TaskCompletionSource? _slotWaiter;
     private readonly SemaphoreSlim _largeReleased = new(0);
     private readonly CancellationTokenSource _stop;
     private readonly Task _task;
@@ -127,7 +129,18 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
         chunk.Reset();
         if (chunk.IsLarge) return;
         _free.Enqueue(chunk);
-        _slots.Release();
+        // A waiting pump is woken once half the chunks are free again, not for each one: fewer hand-overs.
+        TaskCompletionSource? wake = null;
+        lock (_gate)
+        {
+            _freeSlots++;
+            if (_slotWaiter is not null && _freeSlots >= MaxChunks / 2)
+            {
+                wake = _slotWaiter;
+                _slotWaiter = null;
+            }
+        }
+        wake?.TrySetResult();
     }
 
     private async Task PumpAsync(CancellationToken stop)
@@ -201,13 +214,27 @@ internal sealed class BinlogPacketPump : IAsyncDisposable
     /// <summary>After a large payload: the bytes read beyond it, the next sequence id, whether it ended the stream.</summary>
     private readonly record struct LargeRead(int Filled, byte Sequence, bool Terminal);
 
-    /// <summary>Waits for a free chunk slot (not counting as idle time) and returns an empty chunk.</summary>
+    /// <summary>
+    /// Waits for a free chunk slot (not counting as idle time; woken when half the chunks are free) and returns an
+    /// empty chunk.
+    /// </summary>
     private async ValueTask<Chunk> AcquireChunkAsync(CancellationToken stop, CancellationTokenSource? idle = null, bool timed = false)
     {
-        if (!_slots.Wait(0))
+        while (true)
         {
+            Task waiter;
+            lock (_gate)
+            {
+                if (_freeSlots > 0)
+                {
+                    _freeSlots--;
+                    break;
+                }
+                _slotWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiter = _slotWaiter.Task;
+            }
             if (timed) idle!.CancelAfter(Timeout.InfiniteTimeSpan);
-            await _slots.WaitAsync(stop).ConfigureAwait(false);
+            await waiter.WaitAsync(stop).ConfigureAwait(false);
         }
         return _free.TryDequeue(out var chunk) ? chunk : new Chunk(ArrayPool<byte>.Shared.Rent(ChunkSize));
     }
