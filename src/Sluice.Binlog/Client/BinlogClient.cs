@@ -23,6 +23,10 @@ namespace Sluice.Binlog.Client;
 /// nothing buffered. Server errors (purged binlog, access denied...) are not retried: they are thrown typed.
 /// </para>
 /// <para>Heartbeat events are consumed (they only prove the connection alive) and not yielded.</para>
+/// <para>
+/// The dump is read ahead on a task of its own (<see cref="BinlogPacketPump"/>: at most 512 KiB, framed and
+/// CRC-checked there) while the consumer decodes, so network, checksums and decoding overlap.
+/// </para>
 /// </summary>
 public sealed class BinlogClient
 {
