@@ -10,7 +10,11 @@ using Sluice.Bench;
 //                           client, next to mariadb-binlog --raw copying the same binlog in the same run
 //   decode FILE             (internal) stream from FILE:4 to the end in this process and print figures as JSON
 var invariant = CultureInfo.InvariantCulture;
-var mode = args.Length > 0 ? args[0] : "binlog";
+// The benchmark name may be left out: "./build.sh bench --changes 200000" runs binlog ("--" before options is skipped).
+if (args.Length > 0 && args[0] == "--") args = args[1..];
+var named = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal);
+var mode = named ? args[0] : "binlog";
+var options = named ? args[1..] : args;
 var server = BenchServer.FromEnvironment();
 
 if (mode == "decode")
@@ -27,9 +31,20 @@ if (mode != "binlog")
 }
 
 var changes = 1_000_000L;
-for (var i = 1; i < args.Length - 1; i++)
+for (var i = 0; i < options.Length; i++)
 {
-    if (args[i] == "--changes") changes = long.Parse(args[i + 1], invariant);
+    if (options[i] == "--changes" && i + 1 < options.Length && long.TryParse(options[i + 1], invariant, out var n) && n > 0 && n % 100 == 0)
+    {
+        changes = n;
+        i++;
+    }
+    else
+    {
+        Console.Error.WriteLine(options[i] == "--changes"
+            ? "bench: --changes needs a positive multiple of 100 (rows are written 100 per transaction)"
+            : $"bench: unexpected argument '{options[i]}' (use: binlog [--changes N])");
+        return 2;
+    }
 }
 
 await using (var conn = new MySqlConnector.MySqlConnection(server.RootConnectionString()))

@@ -23,6 +23,10 @@ namespace Sluice.Binlog.Client;
 /// nothing buffered. Server errors (purged binlog, access denied...) are not retried: they are thrown typed.
 /// </para>
 /// <para>Heartbeat events are consumed (they only prove the connection alive) and not yielded.</para>
+/// <para>
+/// The dump is read ahead on a task of its own (<see cref="BinlogPacketPump"/>: at most 512 KiB, framed and
+/// CRC-checked there) while the consumer decodes, so network, checksums and decoding overlap.
+/// </para>
 /// </summary>
 public sealed class BinlogClient
 {
@@ -59,7 +63,8 @@ public sealed class BinlogClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ClientLog.Starting(_logger, $"{_options.Connection.Host}:{_options.Connection.Port}", start.ToString(), ServerId);
-        using var session = new StreamSession(this, start);
+        JitWarmup.Start();
+        var session = new StreamSession(this, start);
         var attempt = 0;
         while (true)
         {
@@ -78,9 +83,11 @@ public sealed class BinlogClient
             {
                 await using (connection.ConfigureAwait(false))
                 {
+                    var pump = session.StartPump(connection, cancellationToken);
+                    await using var pumpScope = pump.ConfigureAwait(false);
                     while (true)
                     {
-                        var next = await session.ReadNextAsync(connection, cancellationToken).ConfigureAwait(false);
+                        var next = await session.ReadNextAsync(pump, connection, cancellationToken).ConfigureAwait(false);
                         if (next.Failure is not null)
                         {
                             failure = next.Failure;
@@ -162,15 +169,11 @@ public sealed class BinlogClient
     private readonly record struct NextResult(BinlogStreamItem? Item, Exception? Failure);
 
     /// <summary>The state of one StreamAsync call across its connections.</summary>
-    private sealed class StreamSession(BinlogClient client, BinlogStartPosition start) : IDisposable
+    private sealed class StreamSession(BinlogClient client, BinlogStartPosition start)
     {
-        public void Dispose() => _idle?.Dispose();
-
         private BinlogPosition? _end;
         private BinlogPosition? _lastDelivered;
         private bool _suppressing;
-        private CancellationTokenSource? _idle;
-        private BinlogConnection? _idleConnection;
         private int _suppressed;
         private EventDecoder _decoder = new();
         private TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
@@ -319,68 +322,88 @@ public sealed class BinlogClient
             return ComBinlogDumpGtid.EncodeGtidSet(sids);
         }
 
+        /// <summary>Starts reading <paramref name="connection"/>'s dump ahead (see <see cref="BinlogPacketPump"/>).</summary>
+        public BinlogPacketPump StartPump(BinlogConnection connection, CancellationToken ct) =>
+            new(connection, _idleTimeout, () => new BinlogConnectionException(
+                $"no data from the server for {_idleTimeout.TotalSeconds:0} s (heartbeats expected every {Options.HeartbeatInterval.TotalSeconds:0} s)",
+                "the connection is probably dead; reconnecting"), ct);
+
         /// <summary>The next item to yield; Item null = end of stream; Failure = the connection is lost (reconnect).</summary>
-        public async ValueTask<NextResult> ReadNextAsync(BinlogConnection connection, CancellationToken ct)
+        public ValueTask<NextResult> ReadNextAsync(BinlogPacketPump pump, BinlogConnection connection, CancellationToken ct)
         {
-            // One idle-timeout source per connection (re-armed before each read); a fired one ends the connection.
-            if (_idle is null || _idleConnection != connection)
-            {
-                _idle?.Dispose();
-                _idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                _idleConnection = connection;
-            }
-            var idle = _idle;
+            // Synchronously while the pump has packets ready; asynchronously only to wait for the network.
             while (true)
             {
-                PooledPayload packet;
+                bool got;
+                PumpedPacket packet;
                 try
                 {
-                    if (_idleTimeout != Timeout.InfiniteTimeSpan) idle.CancelAfter(_idleTimeout);
-                    packet = await connection.ReadBinlogPacketAsync(idle.Token).ConfigureAwait(false);
+                    got = pump.TryRead(out packet);
                 }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                catch (Exception ex) when (IsTransient(ex))
                 {
-                    _idle = null;
-                    idle.Dispose();
-                    return new NextResult(null, new BinlogConnectionException(
-                        $"no data from the server for {_idleTimeout.TotalSeconds:0} s (heartbeats expected every {Options.HeartbeatInterval.TotalSeconds:0} s)",
-                        "the connection is probably dead; reconnecting"));
+                    return new ValueTask<NextResult>(new NextResult(null, ex));
+                }
+                if (!got) return ReadNextSlowAsync(pump, connection, ct);
+                if (Process(pump, packet, connection) is { } result) return new ValueTask<NextResult>(result);
+            }
+        }
+
+        private async ValueTask<NextResult> ReadNextSlowAsync(BinlogPacketPump pump, BinlogConnection connection, CancellationToken ct)
+        {
+            while (true)
+            {
+                PumpedPacket packet;
+                try
+                {
+                    packet = await pump.ReadAsync(ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsTransient(ex))
                 {
                     return new NextResult(null, ex);
                 }
+                if (Process(pump, packet, connection) is { } result) return result;
+            }
+        }
 
-                using (packet)
+        /// <summary>Decodes one packet and releases it: the item to return, or null when the event is not yielded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private NextResult? Process(BinlogPacketPump pump, in PumpedPacket packet, BinlogConnection connection)
+        {
+            try
+            {
+                var span = packet.Span;
+                switch (BinlogStreamPacket.Classify(span))
                 {
-                    switch (BinlogStreamPacket.Classify(packet.Span))
-                    {
-                        case BinlogStreamPacketKind.EndOfStream:
-                            return new NextResult(null, null);
-                        case BinlogStreamPacketKind.Error:
-                            var error = BinlogServerException.Create(ErrPayload.Parse(packet.Span, connection.Capabilities), "binlog dump");
-                            if (IsTransient(error)) return new NextResult(null, error);
-                            throw error;
-                    }
-
-                    var e = _decoder.Decode(packet.Span[1..]);
-                    var boundary = Tracker.Apply(e);
-                    if (e is HeartbeatEvent) continue;
-                    if (_suppressing)
-                    {
-                        // Replayed: the dump's artificial ROTATE/FORMAT_DESCRIPTION and every event not past the last one delivered.
-                        var at = Tracker.Current;
-                        var cmp = CompareFiles(at.FileName, _lastDelivered!.FileName);
-                        if (e.Header.IsArtificial || e.Header.NextPosition == 0 || cmp < 0 || (cmp == 0 && at.Position <= _lastDelivered.Position))
-                        {
-                            _suppressed++;
-                            continue;
-                        }
-                        _suppressing = false;
-                        ClientLog.ReplaySkipped(Logger, _suppressed, _lastDelivered.ToString());
-                    }
-                    return new NextResult(new BinlogStreamItem(e, Tracker.Current, boundary), null);
+                    case BinlogStreamPacketKind.EndOfStream:
+                        return new NextResult(null, null);
+                    case BinlogStreamPacketKind.Error:
+                        var error = BinlogServerException.Create(ErrPayload.Parse(span, connection.Capabilities), "binlog dump");
+                        if (IsTransient(error)) return new NextResult(null, error);
+                        throw error;
                 }
+
+                var e = _decoder.Decode(span[1..], null, packet.HasCrc ? packet.Crc : null);
+                var boundary = Tracker.Apply(e);
+                if (e is HeartbeatEvent) return null;
+                if (_suppressing)
+                {
+                    // Replayed: the dump's artificial ROTATE/FORMAT_DESCRIPTION and every event not past the last one delivered.
+                    var at = Tracker.Current;
+                    var cmp = CompareFiles(at.FileName, _lastDelivered!.FileName);
+                    if (e.Header.IsArtificial || e.Header.NextPosition == 0 || cmp < 0 || (cmp == 0 && at.Position <= _lastDelivered.Position))
+                    {
+                        _suppressed++;
+                        return null;
+                    }
+                    _suppressing = false;
+                    ClientLog.ReplaySkipped(Logger, _suppressed, _lastDelivered.ToString());
+                }
+                return new NextResult(new BinlogStreamItem(e, Tracker.Current, boundary), null);
+            }
+            finally
+            {
+                pump.Release(packet);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sluice.Binlog.Events;
 using Sluice.Binlog.Gtid;
 
@@ -40,6 +41,7 @@ internal sealed class PositionTracker
     }
 
     /// <summary>Accounts for one event; returns whether the position after it is a transaction boundary.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Apply(BinlogEvent e)
     {
         var header = e.Header;

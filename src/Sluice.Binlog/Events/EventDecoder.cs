@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using Sluice.Binlog.Protocol;
@@ -15,6 +16,7 @@ namespace Sluice.Binlog.Events;
 public sealed class EventDecoder
 {
     private readonly Dictionary<ulong, TableMapEvent> _tables = [];
+    private readonly Dictionary<ulong, byte[]> _tableMapBodies = [];
     private readonly BinlogChecksumAlgorithm? _initialChecksum;
     private readonly BinlogFlavor? _flavor;
 
@@ -44,7 +46,14 @@ public sealed class EventDecoder
     public BinlogEvent Decode(ReadOnlySpan<byte> eventBytes) => Decode(eventBytes, null);
 
     /// <summary>Decodes one whole event found at <paramref name="position"/> (for messages; null when unknown).</summary>
-    public BinlogEvent Decode(ReadOnlySpan<byte> eventBytes, long? position)
+    public BinlogEvent Decode(ReadOnlySpan<byte> eventBytes, long? position) => Decode(eventBytes, position, null);
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte}, long?)"/> with the CRC32 of <c>eventBytes[..^4]</c> already computed (by
+    /// the stream's reader, ahead): it is compared with the trailer instead of being computed again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal BinlogEvent Decode(ReadOnlySpan<byte> eventBytes, long? position, uint? crcWithoutTrailer)
     {
         if (eventBytes.Length < EventHeader.Size)
             throw new BinlogFormatException($"event of {eventBytes.Length} bytes is shorter than the 19-byte header{At(position)}");
@@ -59,6 +68,7 @@ public sealed class EventDecoder
             var fde = FormatDescriptionEvent.Read(header, eventBytes, ctx);
             FormatDescription = fde;
             _tables.Clear();
+            _tableMapBodies.Clear();
             return fde;
         }
 
@@ -72,7 +82,7 @@ public sealed class EventDecoder
             if (eventBytes.Length < headerLength + 4) throw ctx.Error("event too short for its CRC32 trailer");
             end -= 4;
             var expected = BinaryPrimitives.ReadUInt32LittleEndian(eventBytes[end..]);
-            var actual = Crc32.HashToUInt32(eventBytes[..end]);
+            var actual = crcWithoutTrailer ?? Crc32.HashToUInt32(eventBytes[..end]);
             if (expected != actual) throw ChecksumError(header, position, expected, actual);
         }
         if (end < headerLength) throw ctx.Error($"event shorter than the {headerLength}-byte common header");
@@ -99,6 +109,7 @@ public sealed class EventDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private BinlogEvent DecodeBodyCore(EventHeader header, ReadOnlySpan<byte> body, in EventContext ctx)
     {
         var type = header.EventType;
@@ -120,11 +131,7 @@ public sealed class EventDecoder
             case BinlogEventType.Xid:
                 return XidEvent.Read(header, body);
             case BinlogEventType.TableMap:
-            {
-                var table = TableMapEvent.Read(header, body, PostHeaderLength(type, 8) == 6 ? 4 : 6, Flavor, ctx);
-                _tables[table.TableId] = table;
-                return table;
-            }
+                return ReadTableMap(header, body, ctx);
             case BinlogEventType.WriteRowsV1:
             case BinlogEventType.UpdateRowsV1:
             case BinlogEventType.DeleteRowsV1:
@@ -192,6 +199,30 @@ public sealed class EventDecoder
                 if (header.IsIgnorable) return new UnknownEvent(header, body.ToArray());
                 throw ctx.Error($"unknown event type {(byte)type} (without the LOG_EVENT_IGNORABLE_F flag, it cannot be skipped)");
         }
+    }
+
+    /// <summary>
+    /// A TABLE_MAP precedes every statement's rows events, usually byte for byte the same as the last one for its table
+    /// id: then the columns decoded from that one are reused (they are immutable) under the new header.
+    /// </summary>
+    private TableMapEvent ReadTableMap(EventHeader header, ReadOnlySpan<byte> body, in EventContext ctx)
+    {
+        var tableIdSize = PostHeaderLength(BinlogEventType.TableMap, 8) == 6 ? 4 : 6;
+        if (body.Length >= tableIdSize)
+        {
+            var id = new SpanReader(body);
+            var tableId = tableIdSize == 4 ? id.ReadUInt32() : id.ReadUInt48();
+            if (_tableMapBodies.TryGetValue(tableId, out var known) && body.SequenceEqual(known) && _tables.TryGetValue(tableId, out var same))
+            {
+                var again = same with { Header = header };
+                _tables[tableId] = again;
+                return again;
+            }
+        }
+        var table = TableMapEvent.Read(header, body, tableIdSize, Flavor, ctx);
+        _tables[table.TableId] = table;
+        _tableMapBodies[table.TableId] = body.ToArray();
+        return table;
     }
 
     /// <summary>The post-header length of <paramref name="type"/> from the FDE, or the usual one when there is none.</summary>

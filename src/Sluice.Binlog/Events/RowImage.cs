@@ -16,6 +16,9 @@ public sealed class RowImage
         _present = present;
     }
 
+    /// <summary>The stored value of a column, without the presence check.</summary>
+    internal object? ValueAt(int column) => _values[column];
+
     /// <summary>The number of columns of the table (present or not).</summary>
     public int ColumnCount => _values.Length;
 

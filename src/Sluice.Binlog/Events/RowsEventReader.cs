@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Sluice.Binlog.Protocol;
 using Sluice.Binlog.Values;
@@ -16,6 +17,7 @@ internal static class RowsEventReader
     private const ulong PartialJsonUpdates = 1;
     private const byte ExtraNdb = 0, ExtraPartition = 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RowsEvent Read(EventHeader header, ReadOnlySpan<byte> body, int postHeaderLength,
         IReadOnlyDictionary<ulong, TableMapEvent> tables, in EventContext ctx)
     {
@@ -71,15 +73,20 @@ internal static class RowsEventReader
                 throw ctx.Error($"{n} columns, but the TABLE_MAP of `{table.Schema}`.`{table.Table}` (id {tableId}) has {table.ColumnCount}");
             }
 
-            var jsonOrdinal = table is null ? [] : JsonOrdinals(table, n, out _);
-            var jsonCount = table?.Columns.Count(c => c.Type == ColumnType.Json) ?? 0;
+            var jsonOrdinal = table is null ? [] : JsonOrdinals(table, n);
+            var jsonCount = partial && table is not null ? table.Columns.Count(c => c.Type == ColumnType.Json) : 0;
+            var columns = table is null ? [] : table.Columns as ColumnInfo[] ?? [.. table.Columns];
+            var firstCount = CountTrue(first);
+            var secondCount = ReferenceEquals(second, first) ? firstCount : CountTrue(second);
+            // Update rows: where the before image's cell bytes recur in the after image, its (immutable) value is reused.
+            var cells = kind == Kind.Update ? new int[2 * n] : null;
             var images = new List<RowImage>();
             var updates = new List<RowUpdate>();
             var rowNumber = 0;
             while (!d.IsAtEnd)
             {
                 rowNumber++;
-                var firstImage = ReadImage(ref d, table!, first, null, default, jsonOrdinal, rowNumber, kind == Kind.Update ? "before" : null, ctx);
+                var firstImage = ReadImage(ref d, columns, first, firstCount, null, default, jsonOrdinal, rowNumber, kind == Kind.Update ? "before" : null, cells, ctx);
                 if (kind != Kind.Update)
                 {
                     images.Add(firstImage);
@@ -91,7 +98,7 @@ internal static class RowsEventReader
                     var options = d.ReadLengthEncodedInteger();
                     if ((options & PartialJsonUpdates) != 0) partialBits = d.ReadBytes(BinlogBits.Bytes(jsonCount));
                 }
-                var after = ReadImage(ref d, table!, second, firstImage, partialBits, jsonOrdinal, rowNumber, "after", ctx);
+                var after = ReadImage(ref d, columns, second, secondCount, firstImage, partialBits, jsonOrdinal, rowNumber, "after", cells, ctx);
                 updates.Add(new RowUpdate(firstImage, after));
             }
 
@@ -125,29 +132,52 @@ internal static class RowsEventReader
     }
 
     /// <summary>For each column, its ordinal among the table's JSON columns (-1 for other columns).</summary>
-    private static int[] JsonOrdinals(TableMapEvent table, int n, out int count)
+    private static int[] JsonOrdinals(TableMapEvent table, int n)
     {
         var result = new int[n];
-        count = 0;
+        var count = 0;
         for (var i = 0; i < n; i++) result[i] = table.Columns[i].Type == ColumnType.Json ? count++ : -1;
         return result;
     }
 
-    private static RowImage ReadImage(ref SpanReader d, TableMapEvent table, bool[] present, RowImage? before,
-        ReadOnlySpan<byte> partialBits, int[] jsonOrdinal, int rowNumber, string? imageName, in EventContext ctx)
+    private static int CountTrue(bool[] flags)
+    {
+        var count = 0;
+        foreach (var f in flags) if (f) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// Reads one row image. <paramref name="cells"/> (update rows only) holds, per column, the offset and length of the
+    /// before image's cell bytes (length -1: absent or NULL): the before image (<paramref name="before"/> null) records
+    /// them; the after image reuses the before value of a cell whose bytes are the same, when that value is immutable.
+    /// Cell encodings are self-delimiting for a given column, so equal leading bytes mean an equal cell.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static RowImage ReadImage(ref SpanReader d, ColumnInfo[] columns, bool[] present, int presentCount, RowImage? before,
+        ReadOnlySpan<byte> partialBits, int[] jsonOrdinal, int rowNumber, string? imageName, int[]? cells, in EventContext ctx)
     {
         var n = present.Length;
-        var presentCount = 0;
-        foreach (var p in present) if (p) presentCount++;
         var nulls = d.ReadBytes(BinlogBits.Bytes(presentCount));
         var values = new object?[n];
+        var recording = cells is not null && before is null;
+        if (recording) cells.AsSpan().Fill(-1);
         var k = 0;
         for (var i = 0; i < n; i++)
         {
             if (!present[i]) continue;
             if (BinlogBits.Lsb(nulls, k++)) continue;
-            var column = table.Columns[i];
+            var column = columns[i];
             var start = d.Offset;
+            if (cells is not null && before is not null && cells[2 * i + 1] is var length and >= 0 && length <= d.Remaining
+                && d.Buffer.Slice(cells[2 * i], length).SequenceEqual(d.RemainingSpan[..length])
+                && before.ValueAt(i) is { } same && IsImmutable(same)
+                && (partialBits.IsEmpty || jsonOrdinal[i] < 0 || !BinlogBits.Lsb(partialBits, jsonOrdinal[i])))
+            {
+                values[i] = same;
+                d.Skip(length);
+                continue;
+            }
             try
             {
                 // partial_bits (PARTIAL_UPDATE after images): one bit per JSON column of the table, LSB first.
@@ -161,6 +191,11 @@ internal static class RowsEventReader
                 else
                 {
                     values[i] = CellDecoder.Read(ref d, column);
+                    if (recording)
+                    {
+                        cells![2 * i] = start;
+                        cells[2 * i + 1] = d.Offset - start;
+                    }
                 }
             }
             catch (BinlogFormatException e)
@@ -171,6 +206,9 @@ internal static class RowsEventReader
         }
         return new RowImage(values, present);
     }
+
+    /// <summary>Values a before and an after image may share: strings, immutable records and boxed readonly structs.</summary>
+    private static bool IsImmutable(object value) => value is string or ValueType or MySqlDecimal or MySqlJson;
 
     private static RowsExtraInfo ReadExtra(ReadOnlySpan<byte> extra, bool isUpdate, in EventContext ctx)
     {

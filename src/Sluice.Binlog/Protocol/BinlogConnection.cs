@@ -422,6 +422,19 @@ public sealed class BinlogConnection : IAsyncDisposable
         return _transport.ReadPayloadAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The framing layer, for a reader that takes over the binlog stream (<see cref="Client.BinlogPacketPump"/>); once
+    /// it has, <see cref="ReadBinlogPacketAsync"/> must not be used on this connection any more.
+    /// </summary>
+    internal PacketTransport Transport
+    {
+        get
+        {
+            if (!_dumping) throw new InvalidOperationException("no binlog dump was started on this connection");
+            return _transport;
+        }
+    }
+
     private void EnsureCommandable()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);

@@ -53,6 +53,18 @@ public sealed class PacketTransport : IAsyncDisposable
         _stream = stream;
     }
 
+    /// <summary>
+    /// Moves the bytes read ahead but not yet framed into <paramref name="destination"/> (for a reader that takes over
+    /// the stream and frames packets itself, continuing from <see cref="Sequence"/>). Returns how many were moved.
+    /// </summary>
+    internal int TakeBuffered(Span<byte> destination)
+    {
+        var count = Math.Min(_readEnd - _readStart, destination.Length);
+        _readBuffer.AsSpan(_readStart, count).CopyTo(destination);
+        _readStart += count;
+        return count;
+    }
+
     /// <summary>Reads one payload, reassembling continued packets. Dispose the result to return its buffer.</summary>
     public async ValueTask<PooledPayload> ReadPayloadAsync(CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -33,40 +34,51 @@ public ref struct SpanReader
 
     public void Skip(int count) => Take(count);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadByte() => Take(1)[0];
     public sbyte ReadSByte() => (sbyte)Take(1)[0];
     public readonly byte PeekByte() => _offset < _buffer.Length ? _buffer[_offset] : throw Overrun(1);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public short ReadInt16() => BinaryPrimitives.ReadInt16LittleEndian(Take(2));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadUInt24()
     {
         var s = Take(3);
         return (uint)(s[0] | (s[1] << 8) | (s[2] << 16));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadInt24()
     {
         var v = (int)ReadUInt24();
         return (v & 0x800000) != 0 ? v | unchecked((int)0xFF000000) : v;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadUInt48()
     {
         var s = Take(6);
         return s[0] | ((ulong)s[1] << 8) | ((ulong)s[2] << 16) | ((ulong)s[3] << 24) | ((ulong)s[4] << 32) | ((ulong)s[5] << 40);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
     public float ReadSingle() => BinaryPrimitives.ReadSingleLittleEndian(Take(4));
     public double ReadDouble() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
 
     /// <summary>Unsigned little-endian integer of 1 to 8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadUIntLE(int bytes)
     {
         var s = Take(bytes);
@@ -76,6 +88,7 @@ public ref struct SpanReader
     }
 
     /// <summary>Unsigned big-endian integer of 1 to 8 bytes (DECIMAL and temporal *2 formats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadUIntBE(int bytes)
     {
         var s = Take(bytes);
@@ -102,6 +115,7 @@ public ref struct SpanReader
     public ulong ReadLengthEncodedInteger() =>
         ReadLengthEncodedIntegerOrNull() ?? throw new BinlogFormatException($"unexpected NULL length-encoded integer at offset {_offset - 1}");
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> ReadBytes(int count) => Take(count);
 
     public ReadOnlySpan<byte> ReadLengthEncodedBytes() => Take(checked((int)ReadLengthEncodedInteger()));
@@ -126,6 +140,7 @@ public ref struct SpanReader
     public string ReadString(int count) => Encoding.UTF8.GetString(Take(count));
     public string ReadLengthEncodedString() => Encoding.UTF8.GetString(ReadLengthEncodedBytes());
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> Take(int count)
     {
         if (count < 0 || count > _buffer.Length - _offset) throw Overrun(count);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Sluice.Binlog.Protocol;
@@ -32,6 +33,28 @@ public static class CellDecoder
     private const int Time2IntOffset = 0x80_0000;
     private const long Time2Offset6 = 0x8000_0000_0000L;
 
+    // Boxes of the small integers (flags, counters, TINYINT(1)...) are shared rather than allocated per cell.
+    private const int SmallSignedMin = -128, SmallCount = 1152;
+    private static readonly object[] SmallSigned = CreateBoxes(i => (long)(i + SmallSignedMin));
+    private static readonly object[] SmallUnsigned = CreateBoxes(i => (ulong)i);
+
+    private static object[] CreateBoxes(Func<int, object> box)
+    {
+        var boxes = new object[SmallCount];
+        for (var i = 0; i < boxes.Length; i++) boxes[i] = box(i);
+        return boxes;
+    }
+
+    /// <summary>A boxed <see cref="long"/>, shared for small values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static object Box(long value) =>
+        (ulong)(value - SmallSignedMin) < SmallCount ? SmallSigned[value - SmallSignedMin] : value;
+
+    /// <summary>A boxed <see cref="ulong"/>, shared for small values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static object Box(ulong value) => value < SmallCount ? SmallUnsigned[value] : value;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static object? Read(ref SpanReader reader, ColumnInfo column)
     {
         ArgumentNullException.ThrowIfNull(column);
@@ -46,21 +69,22 @@ public static class CellDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object? ReadCore(ref SpanReader reader, ColumnInfo column)
     {
         var meta = column.Metadata;
         switch (column.Type)
         {
             case ColumnType.Tiny:
-                return column.IsUnsigned ? (ulong)reader.ReadByte() : (object)(long)reader.ReadSByte();
+                return column.IsUnsigned ? Box((ulong)reader.ReadByte()) : Box((long)reader.ReadSByte());
             case ColumnType.Short:
-                return column.IsUnsigned ? (ulong)reader.ReadUInt16() : (object)(long)reader.ReadInt16();
+                return column.IsUnsigned ? Box((ulong)reader.ReadUInt16()) : Box((long)reader.ReadInt16());
             case ColumnType.Int24:
-                return column.IsUnsigned ? (ulong)reader.ReadUInt24() : (object)(long)reader.ReadInt24();
+                return column.IsUnsigned ? Box((ulong)reader.ReadUInt24()) : Box((long)reader.ReadInt24());
             case ColumnType.Long:
-                return column.IsUnsigned ? (ulong)reader.ReadUInt32() : (object)(long)reader.ReadInt32();
+                return column.IsUnsigned ? Box((ulong)reader.ReadUInt32()) : Box((long)reader.ReadInt32());
             case ColumnType.LongLong:
-                return column.IsUnsigned ? reader.ReadUInt64() : (object)reader.ReadInt64();
+                return column.IsUnsigned ? Box(reader.ReadUInt64()) : Box(reader.ReadInt64());
             case ColumnType.Year:
             {
                 var b = reader.ReadByte();
@@ -155,6 +179,7 @@ public static class CellDecoder
     }
 
     /// <summary>A little-endian length of <paramref name="prefixSize"/> bytes (1..4), then that many bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<byte> ReadLengthPrefixed(ref SpanReader reader, int prefixSize)
     {
         if (prefixSize is < 1 or > 4) throw new BinlogFormatException($"invalid length-prefix size {prefixSize} (1..4 expected)");
@@ -164,6 +189,7 @@ public static class CellDecoder
         return reader.ReadBytes((int)length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlBit ReadBit(ref SpanReader reader, ushort meta)
     {
         var bits = (meta >> 8) * 8 + (meta & 0xFF);
@@ -191,6 +217,7 @@ public static class CellDecoder
             (int)(time / 10000), (int)(time / 100 % 100), (int)(time % 100), 0, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlDateTime ReadDateTime2(ref SpanReader reader, int fsp)
     {
         // 5 bytes big-endian: 1 sign bit (set = non-negative, i.e. offset 2^39), 17 bits year*13+month, 5 day,
@@ -201,6 +228,7 @@ public static class CellDecoder
         return JsonBinaryDecoder.UnpackDateTime(packed, fsp);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlTime ReadTime2(ref SpanReader reader, int fsp)
     {
         // 3 bytes big-endian (offset 2^23): 1 sign, 1 unused, 10 bits hour, 6 minute, 6 second; fraction bytes follow.
@@ -245,6 +273,7 @@ public static class CellDecoder
     }
 
     /// <summary>The fraction of TIME2/DATETIME2/TIMESTAMP2: (fsp+1)/2 big-endian bytes, scaled to microseconds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ReadFraction(ref SpanReader reader, int fsp) => fsp switch
     {
         0 => 0,
@@ -253,9 +282,11 @@ public static class CellDecoder
         _ => (int)reader.ReadUIntBE(3),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Fsp(ushort meta) =>
         meta <= 6 ? meta : throw new BinlogFormatException($"fractional seconds precision {meta} is out of range 0..6");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlEnum ReadEnum(ref SpanReader reader, ColumnInfo column, int packLength)
     {
         var index = packLength == 1 ? reader.ReadByte() : reader.ReadUInt16();
@@ -264,6 +295,7 @@ public static class CellDecoder
         return new MySqlEnum(index, label);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MySqlSet ReadSet(ref SpanReader reader, ColumnInfo column, int packLength)
     {
         var bits = reader.ReadUIntLE(packLength);
@@ -279,6 +311,7 @@ public static class CellDecoder
         return new MySqlSet(bits, labels);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PackLength(ushort meta, int min, int max, string what)
     {
         var n = meta > 0xFF ? meta & 0xFF : meta;
@@ -286,6 +319,7 @@ public static class CellDecoder
         return n >= min && n <= max ? n : throw new BinlogFormatException($"invalid {what} pack length {n} (expected {min}..{max})");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BlobPrefixSize(ColumnType type, ushort meta)
     {
         if (meta == 0)
@@ -301,12 +335,14 @@ public static class CellDecoder
         return PrefixSize(meta, 2, "BLOB");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PrefixSize(ushort meta, int fallback, string what)
     {
         if (meta == 0) return fallback;
         return meta is >= 1 and <= 4 ? meta : throw new BinlogFormatException($"invalid {what} length-prefix size {meta} (expected 1..4)");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object DecodeText(ReadOnlySpan<byte> bytes, ColumnInfo column, bool isBlob)
     {
         switch (column.CollationId)

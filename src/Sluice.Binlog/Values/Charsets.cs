@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Frozen;
 using System.Text;
 
@@ -26,6 +27,9 @@ public static class Charsets
 
     // Charset of each collation id below 1024 (MySQL 8 and MariaDB 10/11).
     private static readonly FrozenDictionary<int, string> CharsetByCollation = BuildCollationTable();
+
+    // The encoding of each supported collation id, filled on first use (ids above the table are looked up each time).
+    private static readonly Encoding?[] ResolvedEncodings = new Encoding?[2048 + 5 * 256];
 
     // Lazily created encodings per charset name (code-page encodings need the provider registered first).
     private static readonly Lazy<FrozenDictionary<string, Encoding>> EncodingsByCharset = new(BuildEncodings);
@@ -61,11 +65,20 @@ public static class Charsets
     /// The encoding for a collation id. False for unknown ids, for charsets without a .NET encoding, and for
     /// <see cref="BinaryCollationId"/> (binary data is not text).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryGetEncoding(int collationId, out Encoding encoding)
     {
+        // Resolved once per id (every text cell asks): a benign race at worst stores the same encoding twice.
+        var cached = (uint)collationId < (uint)ResolvedEncodings.Length ? ResolvedEncodings[collationId] : null;
+        if (cached is not null)
+        {
+            encoding = cached;
+            return true;
+        }
         var name = GetCharsetName(collationId);
         if (name is not null && name != "binary" && EncodingsByCharset.Value.TryGetValue(name, out var e))
         {
+            if ((uint)collationId < (uint)ResolvedEncodings.Length) ResolvedEncodings[collationId] = e;
             encoding = e;
             return true;
         }
@@ -74,6 +87,7 @@ public static class Charsets
     }
 
     /// <summary>The encoding for a collation id, or a <see cref="BinlogFormatException"/> naming the id and charset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Encoding GetEncoding(int collationId)
     {
         if (TryGetEncoding(collationId, out var e)) return e;

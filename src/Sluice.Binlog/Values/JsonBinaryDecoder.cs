@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
@@ -221,6 +222,7 @@ public static class JsonBinaryDecoder
     }
 
     /// <summary>MySQL's packed DATETIME integer: ((year*13+month)&lt;&lt;5|day)&lt;&lt;17 | hh&lt;&lt;12|mm&lt;&lt;6|ss, shifted left 24, plus microseconds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static MySqlDateTime UnpackDateTime(long packed, int fsp)
     {
         var magnitude = Magnitude(packed);
@@ -233,6 +235,7 @@ public static class JsonBinaryDecoder
     }
 
     /// <summary>MySQL's packed TIME integer: (hh&lt;&lt;12|mm&lt;&lt;6|ss)&lt;&lt;24 plus microseconds, negated for negative times.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static MySqlTime UnpackTime(long packed, int fsp)
     {
         var magnitude = Magnitude(packed);
@@ -241,6 +244,7 @@ public static class JsonBinaryDecoder
         return new MySqlTime(packed < 0, (int)((hms >> 12) % 1024), (int)((hms >> 6) % 64), (int)(hms % 64), micro, fsp);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong Magnitude(long v) => v < 0 ? unchecked((ulong)(-(v + 1)) + 1) : (ulong)v;
 
     private static string FormatPackedDate(long packed)
