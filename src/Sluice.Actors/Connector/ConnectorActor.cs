@@ -79,7 +79,10 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private sealed record PreparedTable(SourceTable Source, TableMapping Mapping, int? SourceColumnCount, IReadOnlyList<string> BooleanColumns);
     private sealed record Discovered(IReadOnlyList<PreparedTable> Tables, IReadOnlyList<string> Skipped, string? StartPosition, string? Target,
-        SetupReport? Setup, SharedDestination Destination, string Salt);
+        SetupReport? Setup, SharedDestination Destination, string Salt)
+    {
+        public string? PositionLost { get; init; }
+    }
     private sealed record DestinationReady(IReadOnlyDictionary<TableId, int> Generations);
     private sealed record TablePrepared(TableId Table, PreparedTable? Prepared, int Generation, bool IsNew);
     private sealed record StartFailed(Exception Error);
@@ -232,8 +235,27 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         }
 
         var start = state.Checkpoint is null ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
+        var lost = state.Checkpoint is null ? null : await CheckCheckpointAvailableAsync(connection, state.Checkpoint, ct);
         var target = once && firstStart ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
-        return new Discovered(prepared, skipped, start, target, setup, destination, salt);
+        return new Discovered(prepared, skipped, start, target, setup, destination, salt) { PositionLost = lost };
+    }
+
+    /// <summary>
+    /// Whether the checkpoint's binlog file is still on the server (SHOW BINARY LOGS): null when it is, else why not.
+    /// A MariaDB GTID start does not always fail when older files were purged, so this is checked before streaming.
+    /// </summary>
+    private static async Task<string?> CheckCheckpointAvailableAsync(MySqlConnection connection, string checkpoint, CancellationToken ct)
+    {
+        var file = BinlogPositionText.Parse(checkpoint).FileName;
+        if (file.Length == 0) return null;
+        var files = new List<string>();
+        await using (var command = new MySqlCommand("SHOW BINARY LOGS", connection))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) files.Add(reader.GetString(0));
+        }
+        if (files.Count == 0 || files.Contains(file, StringComparer.Ordinal)) return null;
+        return $"the binlog file {file} of the checkpoint was purged (the oldest on the server is {files[0]})";
     }
 
     private static async Task<PreparedTable> PrepareAsync(MySqlConnection connection, ConnectorConfig config, SourceTable table,
@@ -264,6 +286,11 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         }
         _destination = d.Destination;
         if (d.Target is not null) _target = d.Target;
+        if (d.PositionLost is { } lostReason && _state.IsInitialized)
+        {
+            OnPositionLost(lostReason);
+            return;
+        }
         if (d.Setup is { } report)
         {
             foreach (var warning in report.Warnings) AddTransient("setup_warning", null, warning.ToString());
@@ -541,10 +568,12 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         OnPipelineFailed("table " + failed.Table, failed.Error);
     }
 
-    private void OnPositionUnavailable(StreamPositionUnavailable lost)
+    private void OnPositionUnavailable(StreamPositionUnavailable lost) => OnPositionLost(lost.Message);
+
+    private void OnPositionLost(string message)
     {
         var lostAt = _state.Checkpoint;
-        _logger.LogWarning("connector {Connector}: the binlog position {Position} is no longer available: {Message}", _config.Id, lostAt, lost.Message);
+        _logger.LogWarning("connector {Connector}: the binlog position {Position} is no longer available: {Message}", _config.Id, lostAt, message);
         TearDownPipeline();
         var config = _config;
         var ct = _cts.Token;
