@@ -82,6 +82,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         SetupReport? Setup, SharedDestination Destination, string Salt)
     {
         public string? PositionLost { get; init; }
+
+        /// <summary>The connector has state but its destination file is gone: every table is copied again.</summary>
+        public bool DestinationMissing { get; init; }
     }
     private sealed record DestinationReady(IReadOnlyDictionary<TableId, int> Generations);
     private sealed record TablePrepared(TableId Table, PreparedTable? Prepared, int Generation, bool IsNew);
@@ -222,8 +225,10 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         }
 
         var salt = state.Salt ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var destinationMissing = false;
         if (destination is null)
         {
+            destinationMissing = state.IsInitialized && !File.Exists(config.DestinationPath);
             var options = new DestinationOptions
             {
                 Hashing = config.HashedColumns.Count == 0 ? null : new ColumnHashing(Convert.FromBase64String(salt), config.HashedColumns),
@@ -237,7 +242,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var start = state.Checkpoint is null ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
         var lost = state.Checkpoint is null ? null : await CheckCheckpointAvailableAsync(connection, state.Checkpoint, ct);
         var target = once && firstStart ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
-        return new Discovered(prepared, skipped, start, target, setup, destination, salt) { PositionLost = lost };
+        return new Discovered(prepared, skipped, start, target, setup, destination, salt) { PositionLost = lost, DestinationMissing = destinationMissing };
     }
 
     /// <summary>
@@ -301,7 +306,8 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var events = new List<IConnectorEvent>();
         var fingerprint = _config.Fingerprint();
         if (!_state.IsInitialized) events.Add(new ConnectorInitialized(fingerprint, d.Salt));
-        else if (_state.Fingerprint != fingerprint) events.Add(new ConfigurationChanged(fingerprint, now));
+        else if (_state.Fingerprint != fingerprint || d.DestinationMissing) events.Add(new ConfigurationChanged(fingerprint, now));
+        if (d.DestinationMissing) AddTransient("destination_missing", null, $"{_config.DestinationPath} did not exist: every table is copied again");
         if (d.StartPosition is not null) events.Add(new StreamStartRecorded(d.StartPosition));
         var found = d.Tables.Select(t => t.Source.Id).ToHashSet();
         foreach (var gone in _state.Tables.Values.Where(t => !found.Contains(t.Table)).ToList())
