@@ -87,7 +87,10 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         public bool DestinationMissing { get; init; }
     }
     private sealed record DestinationReady(IReadOnlyDictionary<TableId, int> Generations);
-    private sealed record TablePrepared(TableId Table, PreparedTable? Prepared, int Generation, bool IsNew);
+    private sealed record TablePrepared(TableId Table, PreparedTable? Prepared, int Generation, bool IsNew)
+    {
+        public string? Reason { get; init; }
+    }
     private sealed record StartFailed(Exception Error);
     private sealed record TablePrepareFailed(TableId Table, Exception Error, bool IsNew);
     private sealed record RestartPipeline(int Generation);
@@ -254,10 +257,15 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var file = BinlogPositionText.Parse(checkpoint).FileName;
         if (file.Length == 0) return null;
         var files = new List<string>();
-        await using (var command = new MySqlCommand("SHOW BINARY LOGS", connection))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        try
         {
+            await using var command = new MySqlCommand("SHOW BINARY LOGS", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) files.Add(reader.GetString(0));
+        }
+        catch (MySqlException)
+        {
+            return null; // not allowed to list them: the stream itself reports a purged position
         }
         if (files.Count == 0 || files.Contains(file, StringComparer.Ordinal)) return null;
         return $"the binlog file {file} of the checkpoint was purged (the oldest on the server is {files[0]})";
@@ -270,6 +278,10 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             ? await TypeMapper.ObserveBooleanTinyIntsAsync(connection, table, ct)
             : new HashSet<string>(booleanColumns, StringComparer.OrdinalIgnoreCase);
         var mapping = TypeMapper.MapTable(table, booleans);
+        if (mapping.Destination.Columns.Count == 0)
+        {
+            throw new NotSupportedException($"table {table.Id} has no column that can be replicated");
+        }
         int? columnCount = null;
         if ((config.Filter ?? DiscoveryFilter.All).ExcludeColumns.ContainsKey(table.Id))
         {
@@ -524,8 +536,16 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
         var filter = (config.Filter ?? DiscoveryFilter.All) with { IncludeTables = new HashSet<TableId> { id } };
         var found = (await SchemaDiscovery.DiscoverAsync(connection, filter, ct)).FirstOrDefault(t => t.Id == id);
-        if (found is null) return new TablePrepared(id, null, 0, isNew);
-        var prepared = await PrepareAsync(connection, config, found, null, ct);
+        if (found is null) return new TablePrepared(id, null, 0, isNew) { Reason = "no longer found at the source" };
+        PreparedTable prepared;
+        try
+        {
+            prepared = await PrepareAsync(connection, config, found, null, ct);
+        }
+        catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
+        {
+            return new TablePrepared(id, null, 0, isNew) { Reason = "cannot be replicated: " + ex.Message };
+        }
         var generation = await destination.DropTableAsync(id, ct);
         await destination.EnsureTableAsync(prepared.Mapping.Destination, ct);
         return new TablePrepared(id, prepared, generation, isNew);
@@ -537,9 +557,14 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var now = DateTimeOffset.UtcNow;
         if (prepared.Prepared is not { } table)
         {
+            var reason = prepared.Reason ?? "no longer found at the source";
             if (_state.Table(prepared.Table) is not null)
             {
-                PersistEvents([new TableRemoved(prepared.Table, "no longer found at the source", now)], () => _tables.Remove(prepared.Table));
+                PersistEvents([new TableRemoved(prepared.Table, reason, now)], () => _tables.Remove(prepared.Table));
+            }
+            else
+            {
+                AddTransient("table_skipped", prepared.Table.ToString(), reason);
             }
             return;
         }
@@ -629,11 +654,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             });
             return;
         }
-        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () =>
-        {
-            table.SnapshotFailures = 0;
-            snapshot.Tell(new ChunkPersisted(done.Table));
-        });
+        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () => table.SnapshotFailures = 0);
     }
 
     private void OnSnapshotFailed(SnapshotFailed failed)
