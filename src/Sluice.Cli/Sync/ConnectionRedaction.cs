@@ -9,6 +9,10 @@ public static partial class ConnectionRedaction
     [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PasswordPair();
 
+    // In free text a password pair ends at whitespace too (the literal passwords are replaced first).
+    [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;\s]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PasswordPairInText();
+
     /// <summary>The connection string with its password replaced by <c>***</c> (other keys kept, for diagnosis).</summary>
     public static string Redact(string connectionString) => PasswordPair().Replace(connectionString, m => m.Groups["key"].Value + "***");
 
@@ -33,12 +37,12 @@ public static partial class ConnectionRedaction
     public static string Scrub(string text, IReadOnlyCollection<string> secrets)
     {
         if (string.IsNullOrEmpty(text)) return text;
-        var result = PasswordPair().Replace(text, m => m.Groups["key"].Value + "***");
+        var result = text;
         foreach (var secret in secrets)
         {
             if (secret.Length > 0) result = result.Replace(secret, "***", StringComparison.Ordinal);
         }
-        return result;
+        return PasswordPairInText().Replace(result, m => m.Groups["key"].Value + "***");
     }
 
     /// <summary>host:port of a connection string, for messages (never the password).</summary>

@@ -141,7 +141,7 @@ public static class SyncCommand
                 {
                     throw new CliError($"no table to replicate: user '{new MySqlConnectionStringBuilder(options.Source).UserID}' can SELECT no table outside the system schemas that the config allows; check the grants and includeSchemas/includeTables", 1);
                 }
-                log.LogInformation("{Count} tables to replicate", tables.Count);
+                log.LogInformation("{Count} table(s) to replicate", tables.Count);
                 filter = resolved;
             }
 
