@@ -21,6 +21,16 @@ public interface IDestination : IAsyncDisposable
     Task<ApplyOutcome> WriteSnapshotChunkAsync(DestinationTable table, IReadOnlyList<object?[]> rows, string position,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes snapshot rows already reconciled with the stream (upserts), in one transaction, without checking or
+    /// changing the table's recorded position: a chunk is never replayed (after a crash it is read again, under a new
+    /// reconciliation window), and its rows must not make the stream's replays look applied.
+    /// </summary>
+    Task WriteReconciledChunkAsync(DestinationTable table, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops the table (if it exists) and forgets its recorded position, in one transaction (a re-sync starts over).</summary>
+    Task DropTableAsync(TableId table, CancellationToken cancellationToken = default);
+
     /// <summary>The last position recorded for the table, or null when nothing was applied yet.</summary>
     Task<string?> ReadPositionAsync(TableId table, CancellationToken cancellationToken = default);
 }

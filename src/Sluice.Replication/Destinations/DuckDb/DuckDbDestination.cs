@@ -96,10 +96,57 @@ public sealed class DuckDbDestination : IDestination
         CancellationToken cancellationToken = default) =>
         ApplyAsync(table, rows.Select(RowChange.Upsert).ToList(), position, cancellationToken);
 
-    public async Task<ApplyOutcome> ApplyAsync(DestinationTable table, IReadOnlyList<RowChange> changes, string position,
+    public Task<ApplyOutcome> ApplyAsync(DestinationTable table, IReadOnlyList<RowChange> changes, string position,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(position);
+        return ApplyCoreAsync(table, changes, position, cancellationToken);
+    }
+
+    public async Task WriteReconciledChunkAsync(DestinationTable table, IReadOnlyList<object?[]> rows,
+        CancellationToken cancellationToken = default) =>
+        await ApplyCoreAsync(table, rows.Select(RowChange.Upsert).ToList(), position: null, cancellationToken);
+
+    public async Task DropTableAsync(TableId table, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            Execute("BEGIN TRANSACTION");
+            try
+            {
+                Execute($"DROP TABLE IF EXISTS {QualifiedName(table)}");
+                Execute($"DELETE FROM _sluice.positions WHERE schema_name = {Literal(table.Schema)} AND table_name = {Literal(table.Name)}");
+                Execute("COMMIT");
+            }
+            catch
+            {
+                try
+                {
+                    Execute("ROLLBACK");
+                }
+                catch (DuckDBException)
+                {
+                    // The transaction may already be aborted; the original error matters.
+                }
+                throw;
+            }
+            _ensured.Remove(table);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> in one transaction. With a <paramref name="position"/>: skipped when the table
+    /// already recorded it (or a later one), else recorded. Without: always applied, the recorded position untouched
+    /// (only <c>next_index</c> advances).
+    /// </summary>
+    private async Task<ApplyOutcome> ApplyCoreAsync(DestinationTable table, IReadOnlyList<RowChange> changes, string? position,
+        CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -109,7 +156,7 @@ public sealed class DuckDbDestination : IDestination
             try
             {
                 var (recorded, nextIndex) = ReadPositionRow(table.Id);
-                if (recorded is not null && AlreadyApplied(position, recorded))
+                if (position is not null && recorded is not null && AlreadyApplied(position, recorded))
                 {
                     Execute("ROLLBACK");
                     return ApplyOutcome.AlreadyApplied;
@@ -127,6 +174,8 @@ public sealed class DuckDbDestination : IDestination
                 }
 
                 var newNext = table.HasPrimaryKey ? nextIndex : nextIndex + staged.Count;
+                // A write without position keeps the recorded one ('' when none: ReadPositionAsync reports null).
+                position ??= recorded ?? "";
                 Execute(
                     "INSERT INTO _sluice.positions VALUES (" +
                     $"{Literal(table.Id.Schema)}, {Literal(table.Id.Name)}, {Literal(position)}, {TimestampLiteral(now)}, {newNext}) " +
@@ -394,7 +443,9 @@ public sealed class DuckDbDestination : IDestination
         command.CommandText =
             $"SELECT position, next_index FROM _sluice.positions WHERE schema_name = {Literal(table.Schema)} AND table_name = {Literal(table.Name)}";
         using var reader = command.ExecuteReader();
-        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : (null, 0);
+        if (!reader.Read()) return (null, 0);
+        var position = reader.GetString(0);
+        return (position.Length == 0 ? null : position, reader.GetInt64(1));
     }
 
     private void Execute(string sql)

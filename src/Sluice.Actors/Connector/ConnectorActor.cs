@@ -1,0 +1,841 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Persistence;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+using Sluice.Actors.Contracts;
+using Sluice.Actors.Destinations;
+using Sluice.Actors.Merge;
+using Sluice.Actors.Reader;
+using Sluice.Actors.Snapshot;
+using Sluice.Replication.Connectors;
+using Sluice.Replication.Destinations;
+using Sluice.Replication.Destinations.DuckDb;
+using Sluice.Replication.Discovery;
+using Sluice.Replication.Mapping;
+using Sluice.Replication.Positions;
+using Sluice.Replication.Setup;
+using Sluice.Replication.Values;
+
+namespace Sluice.Actors.Connector;
+
+/// <summary>
+/// One connector (persistence id <c>connector-&lt;id&gt;</c>): owns its <see cref="ConnectorState"/> (persisted events,
+/// snapshot every <see cref="SnapshotEvery"/> events) and supervises the pipeline: one <see cref="BinlogReaderActor"/>,
+/// one <see cref="TableMergeActor"/> per table and at most <see cref="ConnectorConfig.MaxParallelSnapshots"/>
+/// <see cref="TableSnapshotActor"/>s, smallest table first.
+/// <para>
+/// Start: discovery, setup checks (a failure stops the connector with one line per problem), zombie cleanup, the
+/// destination tables, the stream start position on a fresh connector (persisted before the first chunk), then the
+/// pipeline from the checkpoint. Slow work (I/O) runs in tasks whose results come back as messages; the actor itself
+/// only persists, applies, spawns and replies. A stream or merge failure tears the pipeline down and starts it again
+/// from the persisted state after a backoff; a snapshot failure retries that table with a backoff; a purged position
+/// re-syncs every table from the current position.
+/// </para>
+/// </summary>
+public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
+{
+    /// <summary>The state is snapshotted every this many events.</summary>
+    public const int SnapshotEvery = 200;
+
+    private readonly ConnectorConfig _config;
+    private readonly ConnectorRuntime _runtime;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly Dictionary<TableId, TableRuntime> _tables = [];
+    private readonly List<TableId> _snapshotQueue = [];
+    private readonly HashSet<TableId> _preparing = [];
+    private readonly List<string> _transientEvents = [];
+    private ConnectorState _state = ConnectorState.Empty;
+    private SharedDestination? _destination;
+    private IActorRef? _reader;
+    private string _phase = "starting";
+    private string? _lastError;
+    private string? _reached;
+    private DateTime _lastCheckpointPersist = DateTime.MinValue;
+    private string? _target;
+    private int _eventsSinceSnapshot;
+    private int _pipelineFailures;
+    private int _pipelineGeneration;
+    private bool _stopping;
+    private bool _pipelineUp;
+    private ReaderStats? _readerStats;
+    private (DateTime At, long Rows)? _rateSample;
+    private double _rate;
+    private ConnectorRunResult? _result;
+
+    private sealed class TableRuntime(SourceTable source)
+    {
+        public SourceTable Source { get; set; } = source;
+        public TableMapping? Mapping { get; set; }
+        public int? SourceColumnCount { get; set; }
+        public int Generation { get; set; }
+        public IActorRef? Merge { get; set; }
+        public IActorRef? Snapshot { get; set; }
+        public int SnapshotFailures { get; set; }
+        public string? LastError { get; set; }
+        public long? LiveRowsCopied { get; set; }
+    }
+
+    private sealed record PreparedTable(SourceTable Source, TableMapping Mapping, int? SourceColumnCount, IReadOnlyList<string> BooleanColumns);
+    private sealed record Discovered(IReadOnlyList<PreparedTable> Tables, IReadOnlyList<string> Skipped, string? StartPosition, string? Target,
+        SetupReport? Setup, SharedDestination Destination, string Salt);
+    private sealed record DestinationReady(IReadOnlyDictionary<TableId, int> Generations);
+    private sealed record TablePrepared(TableId Table, PreparedTable? Prepared, int Generation, bool IsNew);
+    private sealed record StartFailed(Exception Error);
+    private sealed record TablePrepareFailed(TableId Table, Exception Error, bool IsNew);
+    private sealed record RestartPipeline(int Generation);
+    private sealed record RetrySnapshot(TableId Table);
+    private sealed record CurrentPositionRead(string Position, string? Lost, string Reason);
+    private sealed record DestinationClosed;
+    private sealed record Tick;
+
+    public static Props Props(ConnectorConfig config, ConnectorRuntime runtime) =>
+        Akka.Actor.Props.Create(() => new ConnectorActor(config, runtime));
+
+    public ConnectorActor(ConnectorConfig config, ConnectorRuntime runtime)
+    {
+        _config = config;
+        _runtime = runtime;
+        _logger = runtime.LoggerFactory.CreateLogger("Sluice.Connector");
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is ConnectorState state) _state = state;
+        });
+        Recover<IConnectorEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => Self.Tell(new RestartPipeline(0)));
+
+        Command<RestartPipeline>(r => r.Generation == _pipelineGeneration && !_stopping, _ => StartPipeline());
+        Command<Discovered>(OnDiscovered);
+        Command<DestinationReady>(OnDestinationReady);
+        Command<StartFailed>(f => OnStartFailed(f.Error));
+        Command<CheckpointReached>(c => Sender.Equals(_reader), c => OnCheckpoint(c.Position));
+        Command<ReaderStats>(s => Sender.Equals(_reader), s => _readerStats = s);
+        Command<ChunkDone>(OnChunkDone);
+        Command<SnapshotProgress>(p =>
+        {
+            if (_tables.TryGetValue(p.Table, out var t) && Sender.Equals(t.Snapshot)) t.LiveRowsCopied = p.RowsCopied;
+        });
+        Command<SnapshotFailed>(OnSnapshotFailed);
+        Command<RetrySnapshot>(r =>
+        {
+            if (_pipelineUp && _state.Table(r.Table) is { Phase: not TablePhase.Streaming } && !_snapshotQueue.Contains(r.Table)
+                && _tables.TryGetValue(r.Table, out var t) && t.Snapshot is null && !_preparing.Contains(r.Table))
+            {
+                _snapshotQueue.Add(r.Table);
+                StartSnapshots();
+            }
+        });
+        Command<ResyncTable>(OnResyncTable);
+        Command<TableCreated>(OnTableCreated);
+        Command<TableDropped>(OnTableDropped);
+        Command<TablePrepared>(OnTablePrepared);
+        Command<TablePrepareFailed>(OnTablePrepareFailed);
+        Command<StreamPositionUnavailable>(u => Sender.Equals(_reader), OnPositionUnavailable);
+        Command<CurrentPositionRead>(OnCurrentPositionRead);
+        Command<PipelineFailed>(f => OnPipelineFailed(f.Source, f.Error));
+        Command<Terminated>(OnTerminated);
+        Command<GetConnectorStatus>(_ => Sender.Tell(BuildStatus()));
+        Command<StopConnector>(_ => BeginStop("stopped", null));
+        Command<DestinationClosed>(_ => Finish());
+        Command<Tick>(_ => OnTick());
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => _logger.LogWarning(f.Cause, "saving the connector state snapshot failed"));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public override string PersistenceId => "connector-" + _config.Id;
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Timers.StartPeriodicTimer("tick", new Tick(), _runtime.StatusInterval);
+    }
+
+    protected override void PostStop()
+    {
+        _cts.Cancel();
+        if (_result is null)
+        {
+            // Stopped from outside (the actor system is shutting down): close the destination, then complete.
+            var destination = _destination;
+            var status = BuildStatus() with { Phase = "stopped" };
+            _ = Task.Run(async () =>
+            {
+                if (destination is not null) await destination.DisposeAsync();
+                _runtime.Completion.TrySetResult(new ConnectorRunResult("stopped", null, status));
+            });
+        }
+        base.PostStop();
+    }
+
+    // ------------------------------------------------------------------ start
+
+    private void StartPipeline()
+    {
+        _phase = _state.IsInitialized ? "starting" : "starting";
+        var state = _state;
+        var config = _config;
+        var destination = _destination;
+        var firstStart = _target is null && destination is null;
+        var once = _runtime.Once;
+        var ct = _cts.Token;
+        DiscoverAsync(state, config, destination, firstStart, once, ct).PipeTo(Self, failure: ex => new StartFailed(ex));
+    }
+
+    private static async Task<Discovered> DiscoverAsync(ConnectorState state, ConnectorConfig config, SharedDestination? destination,
+        bool firstStart, bool once, CancellationToken ct)
+    {
+        await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
+        if (firstStart && config.KillZombieConnections)
+        {
+            await ZombieCleanup.KillOtherConnectionsAsync(connection, cancellationToken: ct);
+        }
+        var discovered = await SchemaDiscovery.DiscoverAsync(connection, config.Filter, ct);
+        SetupReport? setup = null;
+        if (firstStart && config.RunSetupChecks)
+        {
+            setup = await SetupChecks.RunAsync(connection, discovered, ct);
+            if (!setup.CanReplicate) return new Discovered([], [], null, null, setup, null!, "");
+        }
+
+        var configChanged = state.IsInitialized && state.Fingerprint != config.Fingerprint();
+        var prepared = new List<PreparedTable>(discovered.Count);
+        var skipped = new List<string>();
+        foreach (var table in discovered)
+        {
+            var known = state.Table(table.Id);
+            var observe = known is null || known.Phase == TablePhase.NeedsResync || configChanged;
+            try
+            {
+                prepared.Add(await PrepareAsync(connection, config, table, observe ? null : known!.BooleanColumns, ct));
+            }
+            catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
+            {
+                skipped.Add($"{table.Id}: {ex.Message}");
+            }
+        }
+
+        var salt = state.Salt ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        if (destination is null)
+        {
+            var options = new DestinationOptions
+            {
+                Hashing = config.HashedColumns.Count == 0 ? null : new ColumnHashing(Convert.FromBase64String(salt), config.HashedColumns),
+                PositionComparer = BinlogPositionComparer.Instance,
+            };
+            var directory = Path.GetDirectoryName(Path.GetFullPath(config.DestinationPath));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            destination = new SharedDestination(await DuckDbDestination.OpenAsync(config.DestinationPath, options, ct));
+        }
+
+        var start = state.Checkpoint is null ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
+        var target = once && firstStart ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
+        return new Discovered(prepared, skipped, start, target, setup, destination, salt);
+    }
+
+    private static async Task<PreparedTable> PrepareAsync(MySqlConnection connection, ConnectorConfig config, SourceTable table,
+        IReadOnlyList<string>? booleanColumns, CancellationToken ct)
+    {
+        IReadOnlySet<string> booleans = booleanColumns is null
+            ? await TypeMapper.ObserveBooleanTinyIntsAsync(connection, table, ct)
+            : new HashSet<string>(booleanColumns, StringComparer.OrdinalIgnoreCase);
+        var mapping = TypeMapper.MapTable(table, booleans);
+        int? columnCount = null;
+        if ((config.Filter ?? DiscoveryFilter.All).ExcludeColumns.ContainsKey(table.Id))
+        {
+            await using var command = new MySqlCommand(
+                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @s AND TABLE_NAME = @t", connection);
+            command.Parameters.AddWithValue("@s", table.Id.Schema);
+            command.Parameters.AddWithValue("@t", table.Id.Name);
+            columnCount = Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return new PreparedTable(table, mapping, columnCount, booleans.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    private void OnDiscovered(Discovered d)
+    {
+        if (d.Setup is { CanReplicate: false } setup)
+        {
+            Fail("the source is not ready for replication:\n" + setup.ToText());
+            return;
+        }
+        _destination = d.Destination;
+        if (d.Target is not null) _target = d.Target;
+        if (d.Setup is { } report)
+        {
+            foreach (var warning in report.Warnings) AddTransient("setup_warning", null, warning.ToString());
+        }
+        foreach (var skipped in d.Skipped) AddTransient("table_skipped", null, skipped);
+
+        var now = DateTimeOffset.UtcNow;
+        var events = new List<IConnectorEvent>();
+        var fingerprint = _config.Fingerprint();
+        if (!_state.IsInitialized) events.Add(new ConnectorInitialized(fingerprint, d.Salt));
+        else if (_state.Fingerprint != fingerprint) events.Add(new ConfigurationChanged(fingerprint, now));
+        if (d.StartPosition is not null) events.Add(new StreamStartRecorded(d.StartPosition));
+        var found = d.Tables.Select(t => t.Source.Id).ToHashSet();
+        foreach (var gone in _state.Tables.Values.Where(t => !found.Contains(t.Table)).ToList())
+        {
+            events.Add(new TableRemoved(gone.Table, "no longer found at the source (dropped, or no longer selected)", now));
+        }
+        foreach (var table in d.Tables)
+        {
+            if (_state.Table(table.Source.Id) is null)
+            {
+                events.Add(new TableAdded(table.Source.Id, table.BooleanColumns, table.Source.ApproximateRows));
+            }
+        }
+
+        _tables.Clear();
+        foreach (var table in d.Tables)
+        {
+            _tables[table.Source.Id] = new TableRuntime(table.Source) { Mapping = table.Mapping, SourceColumnCount = table.SourceColumnCount };
+        }
+        PersistEvents(events, () =>
+        {
+            // Tables to copy from scratch: their destination table is dropped first.
+            var resync = d.Tables.Where(t => _state.Table(t.Source.Id)?.Phase == TablePhase.NeedsResync).ToList();
+            var all = d.Tables.Select(t => t.Mapping.Destination).ToList();
+            var destination = _destination!;
+            var ct = _cts.Token;
+            PrepareDestinationAsync(destination, resync.Select(t => t.Source.Id).ToList(), all, ct)
+                .PipeTo(Self, failure: ex => new StartFailed(ex));
+        });
+    }
+
+    private static async Task<DestinationReady> PrepareDestinationAsync(SharedDestination destination, IReadOnlyList<TableId> drop,
+        IReadOnlyList<DestinationTable> ensure, CancellationToken ct)
+    {
+        foreach (var table in drop) await destination.DropTableAsync(table, ct);
+        foreach (var table in ensure) await destination.EnsureTableAsync(table, ct);
+        return new DestinationReady(ensure.ToDictionary(t => t.Id, t => destination.Generation(t.Id)));
+    }
+
+    private void OnDestinationReady(DestinationReady ready)
+    {
+        var events = new List<IConnectorEvent>();
+        foreach (var (id, table) in _tables)
+        {
+            table.Generation = ready.Generations[id];
+            if (_state.Table(id) is { Phase: TablePhase.NeedsResync } progress)
+            {
+                events.Add(new TableSnapshotStarted(id, BooleanColumnsOf(table), table.Source.ApproximateRows));
+                Notable("forced_resync_table", id.ToString(), "copying again: " + progress.ResyncReason);
+            }
+        }
+        PersistEvents(events, SpawnPipeline);
+    }
+
+    private static IReadOnlyList<string> BooleanColumnsOf(TableRuntime table) =>
+        table.Mapping!.Destination.Columns.Where(c => c.Type.Kind == DestinationTypeKind.Boolean && c.Source is { DataType: "tinyint" })
+            .Select(c => c.Name).Order(StringComparer.Ordinal).ToArray();
+
+    private void SpawnPipeline()
+    {
+        _pipelineUp = true;
+        var generation = _pipelineGeneration;
+        var routes = new Dictionary<TableId, IActorRef>();
+        var index = 0;
+        foreach (var (id, table) in _tables.OrderBy(p => p.Value.Source.ApproximateBytes))
+        {
+            table.Merge = SpawnMerge(table, generation, index++);
+            routes[id] = table.Merge;
+        }
+        _reader = Context.ActorOf(BinlogReaderActor.Props(_config.SourceConnectionString, _config.ServerId, _state.Checkpoint!,
+            _config.MaxInFlightBatches, _config.MaxBatchRowChanges, routes, Self, _runtime.LoggerFactory), $"reader-{generation}");
+        Context.Watch(_reader);
+        _reached = _state.Checkpoint;
+
+        _snapshotQueue.Clear();
+        foreach (var (id, _) in _tables.OrderBy(p => p.Value.Source.ApproximateBytes).ThenBy(p => p.Value.Source.ApproximateRows))
+        {
+            if (_state.Table(id) is { Phase: not TablePhase.Streaming }) _snapshotQueue.Add(id);
+        }
+        _phase = _snapshotQueue.Count > 0 ? "snapshotting" : "streaming";
+        _logger.LogInformation("connector {Connector}: streaming from {Position}; {Tables} tables, {Pending} to copy",
+            _config.Id, _state.Checkpoint, _tables.Count, _snapshotQueue.Count);
+        StartSnapshots();
+        CheckOnceDone();
+    }
+
+    private IActorRef SpawnMerge(TableRuntime table, int generation, int index)
+    {
+        var merge = Context.ActorOf(TableMergeActor.Props(table.Mapping!, table.SourceColumnCount, _destination!, table.Generation, Self),
+            $"merge-{generation}-{index}-{Guid.NewGuid():N}"[..40]);
+        Context.Watch(merge);
+        return merge;
+    }
+
+    private void StartSnapshots()
+    {
+        if (!_pipelineUp || _stopping) return;
+        var running = _tables.Values.Count(t => t.Snapshot is not null);
+        while (running < _config.MaxParallelSnapshots && _snapshotQueue.Count > 0)
+        {
+            var id = _snapshotQueue[0];
+            _snapshotQueue.RemoveAt(0);
+            if (!_tables.TryGetValue(id, out var table) || table.Merge is null || table.Snapshot is not null) continue;
+            if (_state.Table(id) is not { Phase: not TablePhase.Streaming } progress) continue;
+            table.Snapshot = Context.ActorOf(TableSnapshotActor.Props(table.Mapping!, _config.SourceConnectionString, _config.ChunkSize,
+                progress.LastKey, progress.RowsCopied, table.Merge, Self), $"snapshot-{_pipelineGeneration}-{Guid.NewGuid():N}"[..40]);
+            Context.Watch(table.Snapshot);
+            table.LiveRowsCopied = null;
+            running++;
+        }
+    }
+
+    private void OnStartFailed(Exception error)
+    {
+        error = error.GetBaseException();
+        if (_stopping) return;
+        if (_runtime.Once || error is MySqlException { ErrorCode: MySqlErrorCode.AccessDenied })
+        {
+            Fail(error.Message);
+            return;
+        }
+        ScheduleRestart("start", error);
+    }
+
+    // ------------------------------------------------------------------ stream
+
+    private void OnCheckpoint(string position)
+    {
+        _reached = position;
+        _pipelineFailures = 0;
+        if (DateTime.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval) PersistCheckpoint();
+        CheckOnceDone();
+    }
+
+    private void PersistCheckpoint(Action? then = null)
+    {
+        if (_reached is null || _reached == _state.Checkpoint
+            || (_state.Checkpoint is not null && BinlogPositionComparer.Instance.Compare(_reached, _state.Checkpoint) <= 0))
+        {
+            then?.Invoke();
+            return;
+        }
+        _lastCheckpointPersist = DateTime.UtcNow;
+        PersistEvents([new CheckpointAdvanced(_reached)], then);
+    }
+
+    private void OnResyncTable(ResyncTable resync)
+    {
+        if (_stopping || !_tables.ContainsKey(resync.Table) || _preparing.Contains(resync.Table)) return;
+        if (_state.Table(resync.Table) is null) return;
+        PersistEvents([new TableResyncRequested(resync.Table, resync.Reason, DateTimeOffset.UtcNow)], () =>
+        {
+            Notable("forced_resync_table", resync.Table.ToString(), resync.Reason);
+            DetachTable(resync.Table);
+            PrepareTable(resync.Table, isNew: false);
+        });
+    }
+
+    private void OnTableCreated(TableCreated created)
+    {
+        if (_stopping || !_pipelineUp) return;
+        if (!(_config.Filter ?? DiscoveryFilter.All).IncludesTable(created.Table) || SchemaDiscovery.IsSystemSchema(created.Table.Schema)) return;
+        if (_tables.ContainsKey(created.Table) || _preparing.Contains(created.Table)) return;
+        Notable("table_created", created.Table.ToString(), "new table picked up");
+        PrepareTable(created.Table, isNew: true);
+    }
+
+    private void OnTableDropped(TableDropped dropped)
+    {
+        if (_stopping || _state.Table(dropped.Table) is null) return;
+        PersistEvents([new TableRemoved(dropped.Table, dropped.Reason, DateTimeOffset.UtcNow)], () =>
+        {
+            Notable("table_removed", dropped.Table.ToString(), dropped.Reason);
+            DetachTable(dropped.Table);
+            _tables.Remove(dropped.Table);
+        });
+    }
+
+    /// <summary>Stops the table's merge and snapshot actors and its routing.</summary>
+    private void DetachTable(TableId id)
+    {
+        _snapshotQueue.Remove(id);
+        if (!_tables.TryGetValue(id, out var table)) return;
+        _reader?.Tell(new RemoveRoute(id));
+        if (table.Merge is { } merge)
+        {
+            Context.Unwatch(merge);
+            Context.Stop(merge);
+            table.Merge = null;
+        }
+        if (table.Snapshot is { } snapshot)
+        {
+            Context.Unwatch(snapshot);
+            Context.Stop(snapshot);
+            table.Snapshot = null;
+            StartSnapshots();
+        }
+    }
+
+    /// <summary>Re-discovers one table, maps it, drops and re-creates its destination table.</summary>
+    private void PrepareTable(TableId id, bool isNew)
+    {
+        _preparing.Add(id);
+        var config = _config;
+        var destination = _destination!;
+        var ct = _cts.Token;
+        PrepareTableAsync(id, config, destination, isNew, ct).PipeTo(Self, failure: ex => new TablePrepareFailed(id, ex, isNew));
+    }
+
+    private static async Task<TablePrepared> PrepareTableAsync(TableId id, ConnectorConfig config, SharedDestination destination, bool isNew,
+        CancellationToken ct)
+    {
+        await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
+        var filter = (config.Filter ?? DiscoveryFilter.All) with { IncludeTables = new HashSet<TableId> { id } };
+        var found = (await SchemaDiscovery.DiscoverAsync(connection, filter, ct)).FirstOrDefault(t => t.Id == id);
+        if (found is null) return new TablePrepared(id, null, 0, isNew);
+        var prepared = await PrepareAsync(connection, config, found, null, ct);
+        var generation = await destination.DropTableAsync(id, ct);
+        await destination.EnsureTableAsync(prepared.Mapping.Destination, ct);
+        return new TablePrepared(id, prepared, generation, isNew);
+    }
+
+    private void OnTablePrepared(TablePrepared prepared)
+    {
+        if (!_preparing.Remove(prepared.Table) || _stopping) return;
+        var now = DateTimeOffset.UtcNow;
+        if (prepared.Prepared is not { } table)
+        {
+            if (_state.Table(prepared.Table) is not null)
+            {
+                PersistEvents([new TableRemoved(prepared.Table, "no longer found at the source", now)], () => _tables.Remove(prepared.Table));
+            }
+            return;
+        }
+        IConnectorEvent e = prepared.IsNew && _state.Table(prepared.Table) is null
+            ? new TableAdded(prepared.Table, table.BooleanColumns, table.Source.ApproximateRows)
+            : new TableSnapshotStarted(prepared.Table, table.BooleanColumns, table.Source.ApproximateRows);
+        PersistEvents([e], () =>
+        {
+            var runtime = new TableRuntime(table.Source)
+            {
+                Mapping = table.Mapping,
+                SourceColumnCount = table.SourceColumnCount,
+                Generation = prepared.Generation,
+            };
+            _tables[prepared.Table] = runtime;
+            if (!_pipelineUp) return;
+            runtime.Merge = SpawnMerge(runtime, _pipelineGeneration, _tables.Count);
+            _reader?.Tell(new AddRoute(prepared.Table, runtime.Merge));
+            _snapshotQueue.Add(prepared.Table);
+            if (_phase == "streaming") _phase = "snapshotting";
+            StartSnapshots();
+        });
+    }
+
+    private void OnTablePrepareFailed(TablePrepareFailed failed)
+    {
+        if (!_preparing.Remove(failed.Table) || _stopping) return;
+        var error = failed.Error.GetBaseException().Message;
+        _logger.LogWarning("table {Table}: preparing it failed: {Error}", failed.Table, error);
+        AddTransient("table_error", failed.Table.ToString(), error);
+        // The whole pipeline restarts: its start re-discovers and prepares every table that needs it.
+        OnPipelineFailed("table " + failed.Table, failed.Error);
+    }
+
+    private void OnPositionUnavailable(StreamPositionUnavailable lost)
+    {
+        var lostAt = _state.Checkpoint;
+        _logger.LogWarning("connector {Connector}: the binlog position {Position} is no longer available: {Message}", _config.Id, lostAt, lost.Message);
+        TearDownPipeline();
+        var config = _config;
+        var ct = _cts.Token;
+        ReadPositionAsync(config, ct).PipeTo(Self,
+            success: p => new CurrentPositionRead(p, lostAt, $"the binlog at {lostAt?.Split(';')[0]} was purged before it was read"),
+            failure: ex => new StartFailed(ex));
+
+        static async Task<string> ReadPositionAsync(ConnectorConfig config, CancellationToken ct)
+        {
+            await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
+            return await SourcePositions.ReadCurrentAsync(connection, ct);
+        }
+    }
+
+    private void OnCurrentPositionRead(CurrentPositionRead read)
+    {
+        if (_stopping) return;
+        PersistEvents([new PositionLost(read.Lost, read.Position, read.Reason, DateTimeOffset.UtcNow)], () =>
+        {
+            Notable("position_lost", null, read.Reason);
+            _target = _target is null ? null : read.Position; // a once run now ends at the new start
+            _pipelineGeneration++;
+            Self.Tell(new RestartPipeline(_pipelineGeneration));
+        });
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    private void OnChunkDone(ChunkDone done)
+    {
+        if (!_tables.TryGetValue(done.Table, out var table) || !Sender.Equals(table.Snapshot)) return;
+        var snapshot = Sender;
+        if (done.IsLast)
+        {
+            PersistEvents([new TableSnapshotCompleted(done.Table, done.RowsCopied)], () =>
+            {
+                Context.Unwatch(snapshot);
+                Context.Stop(snapshot);
+                table.Snapshot = null;
+                table.SnapshotFailures = 0;
+                table.LastError = null;
+                table.LiveRowsCopied = null;
+                _logger.LogInformation("table {Table}: copied ({Rows} rows)", done.Table, done.RowsCopied);
+                if (_snapshotQueue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == "snapshotting") _phase = "streaming";
+                StartSnapshots();
+                CheckOnceDone();
+            });
+            return;
+        }
+        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () =>
+        {
+            table.SnapshotFailures = 0;
+            snapshot.Tell(new ChunkPersisted(done.Table));
+        });
+    }
+
+    private void OnSnapshotFailed(SnapshotFailed failed)
+    {
+        if (!_tables.TryGetValue(failed.Table, out var table) || !Sender.Equals(table.Snapshot)) return;
+        Context.Unwatch(Sender);
+        table.Snapshot = null;
+        SnapshotFailedRetry(failed.Table, table, failed.Error);
+    }
+
+    private void SnapshotFailedRetry(TableId id, TableRuntime table, string error)
+    {
+        table.SnapshotFailures++;
+        table.LastError = error;
+        AddTransient("snapshot_failed", id.ToString(), error);
+        var delay = Backoff(table.SnapshotFailures);
+        _logger.LogWarning("table {Table}: the snapshot failed ({Failures} in a row), retrying in {Delay}: {Error}", id, table.SnapshotFailures, delay, error);
+        Timers.StartSingleTimer("retry-" + id, new RetrySnapshot(id), delay);
+        StartSnapshots();
+    }
+
+    // ------------------------------------------------------------------ failures
+
+    private void OnTerminated(Terminated terminated)
+    {
+        var actor = terminated.ActorRef;
+        if (actor.Equals(_reader))
+        {
+            _reader = null;
+            if (!_stopping && _pipelineUp) OnPipelineFailed("binlog reader", new InvalidOperationException("the binlog reader stopped"));
+            return;
+        }
+        foreach (var (id, table) in _tables)
+        {
+            if (actor.Equals(table.Merge))
+            {
+                table.Merge = null;
+                if (!_stopping) OnPipelineFailed("merge " + id, new InvalidOperationException($"the merge actor of {id} stopped"));
+                return;
+            }
+            if (actor.Equals(table.Snapshot))
+            {
+                table.Snapshot = null;
+                if (!_stopping) SnapshotFailedRetry(id, table, "the snapshot actor stopped unexpectedly");
+                return;
+            }
+        }
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(ex =>
+        {
+            Self.Tell(new PipelineFailed("child", ex));
+            return Directive.Stop;
+        });
+
+    private void OnPipelineFailed(string source, Exception error)
+    {
+        if (_stopping || !_pipelineUp) return;
+        _logger.LogWarning(error, "connector {Connector}: the {Source} failed; the stream restarts from the checkpoint", _config.Id, source);
+        TearDownPipeline();
+        ScheduleRestart(source, error);
+    }
+
+    private void ScheduleRestart(string source, Exception error)
+    {
+        _pipelineFailures++;
+        _lastError = $"{source}: {error.GetBaseException().Message}";
+        _phase = "restarting";
+        var delay = Backoff(_pipelineFailures);
+        _pipelineGeneration++;
+        Timers.StartSingleTimer("restart", new RestartPipeline(_pipelineGeneration), delay);
+    }
+
+    private void TearDownPipeline()
+    {
+        _pipelineUp = false;
+        _pipelineGeneration++;
+        if (_reader is { } reader)
+        {
+            Context.Unwatch(reader);
+            Context.Stop(reader);
+            _reader = null;
+        }
+        foreach (var table in _tables.Values)
+        {
+            foreach (var child in new[] { table.Merge, table.Snapshot })
+            {
+                if (child is null) continue;
+                Context.Unwatch(child);
+                Context.Stop(child);
+            }
+            table.Merge = null;
+            table.Snapshot = null;
+        }
+        _snapshotQueue.Clear();
+        _preparing.Clear();
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var ms = _config.MinRestartDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, _config.MaxRestartDelay.TotalMilliseconds));
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    private void CheckOnceDone()
+    {
+        if (!_runtime.Once || _stopping || !_pipelineUp || _target is null || _reached is null) return;
+        if (_preparing.Count > 0 || _snapshotQueue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null)) return;
+        if (_state.Tables.Values.Any(t => t.Phase != TablePhase.Streaming)) return;
+        if (BinlogPositionComparer.Instance.Compare(_reached, _target) < 0) return;
+        BeginStop("completed", null);
+    }
+
+    private void Fail(string error)
+    {
+        _lastError = error;
+        _logger.LogError("connector {Connector} failed: {Error}", _config.Id, error);
+        BeginStop("failed", error);
+    }
+
+    private void BeginStop(string outcome, string? error)
+    {
+        if (_stopping) return;
+        _stopping = true;
+        _phase = "stopping";
+        var wasUp = _pipelineUp;
+        TearDownPipeline();
+        void Close()
+        {
+            _phase = outcome;
+            _result = new ConnectorRunResult(outcome, error, BuildStatus());
+            var destination = _destination;
+            _destination = null;
+            (destination is null ? Task.CompletedTask : destination.DisposeAsync().AsTask())
+                .ContinueWith(_ => new DestinationClosed(), TaskScheduler.Default).PipeTo(Self);
+        }
+        if (wasUp || _reached is not null) PersistCheckpoint(Close);
+        else Close();
+    }
+
+    private void Finish()
+    {
+        var result = _result!;
+        _runtime.OnStatus?.Invoke(result.Status);
+        _runtime.Completion.TrySetResult(result);
+        Context.Stop(Self);
+    }
+
+    // ------------------------------------------------------------------ persistence and status
+
+    private void PersistEvents(IReadOnlyList<IConnectorEvent> events, Action? then)
+    {
+        if (events.Count == 0)
+        {
+            then?.Invoke();
+            return;
+        }
+        var remaining = events.Count;
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            if (++_eventsSinceSnapshot >= SnapshotEvery)
+            {
+                _eventsSinceSnapshot = 0;
+                SaveSnapshot(_state);
+            }
+            if (--remaining == 0) then?.Invoke();
+        });
+    }
+
+    private void Notable(string kind, string? table, string detail)
+    {
+        _logger.LogWarning("{Event} {Table}: {Detail}", kind, table ?? "-", detail);
+    }
+
+    private void AddTransient(string kind, string? table, string detail)
+    {
+        _transientEvents.Add(new NotableEvent(kind, table, detail, DateTimeOffset.UtcNow).ToString());
+        if (_transientEvents.Count > ConnectorState.MaxEvents) _transientEvents.RemoveAt(0);
+        Notable(kind, table, detail);
+    }
+
+    private void OnTick()
+    {
+        if (_reached is not null && _reached != _state.Checkpoint && !_stopping
+            && DateTime.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval)
+        {
+            PersistCheckpoint();
+        }
+        if (_readerStats is { } stats)
+        {
+            var now = DateTime.UtcNow;
+            if (_rateSample is { } sample && now - sample.At >= TimeSpan.FromSeconds(1))
+            {
+                var rate = (stats.RowChangesApplied - sample.Rows) / (now - sample.At).TotalSeconds;
+                _rate = rate < 0 ? 0 : rate;
+                _rateSample = (now, stats.RowChangesApplied);
+            }
+            else if (_rateSample is null)
+            {
+                _rateSample = (now, stats.RowChangesApplied);
+            }
+        }
+        _runtime.OnStatus?.Invoke(BuildStatus());
+    }
+
+    private ConnectorStatus BuildStatus()
+    {
+        var order = _tables.Count > 0
+            ? _tables.OrderBy(p => p.Value.Source.ApproximateBytes).Select(p => p.Key).ToList()
+            : _state.Tables.Values.Select(t => t.Table).ToList();
+        var tables = new List<TableStatus>(order.Count);
+        foreach (var id in order)
+        {
+            if (_state.Table(id) is not { } progress) continue;
+            _tables.TryGetValue(id, out var runtime);
+            var state = progress.Phase switch
+            {
+                TablePhase.Pending => "pending",
+                TablePhase.Snapshotting => "snapshotting",
+                TablePhase.Streaming => "streaming",
+                _ => "resyncing",
+            };
+            var rows = runtime?.LiveRowsCopied ?? progress.RowsCopied;
+            tables.Add(new TableStatus(id.ToString(), state, rows, progress.RowsEstimated > 0 ? progress.RowsEstimated : null, runtime?.LastError));
+        }
+        TimeSpan? lag = _readerStats is not { } stats || !_pipelineUp ? null
+            : stats.CaughtUp ? TimeSpan.Zero
+            : stats.LastEventTime is { } time ? DateTimeOffset.UtcNow - time : null;
+        if (lag < TimeSpan.Zero) lag = TimeSpan.Zero;
+        var events = _state.Events.Select(e => e.ToString()).Concat(_transientEvents).ToList();
+        return new ConnectorStatus(_phase, tables, _state.Checkpoint, lag, Math.Round(_rate, 1), _lastError, events)
+        {
+            Buffers = _readerStats is { } s ? new StreamBuffers(s.MaxInFlightBatches, s.MaxInFlightBatchesSeen, s.MaxBatchRowChanges, s.MaxBatchRowChangesSeen) : null,
+            RowChangesApplied = _readerStats?.RowChangesApplied ?? 0,
+        };
+    }
+}

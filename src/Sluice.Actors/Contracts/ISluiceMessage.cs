@@ -1,0 +1,14 @@
+namespace Sluice.Actors.Contracts;
+
+/// <summary>
+/// Marks the messages that are persisted (connector events and snapshots) or that cross nodes (commands to a connector,
+/// which issue 5 shards by connector id). They are bound to <see cref="Serialization.SluiceJsonSerializer"/>
+/// (System.Text.Json), so they must be plain records of JSON-friendly values.
+/// </summary>
+public interface ISluiceMessage;
+
+/// <summary>A message for one connector (the sharding key).</summary>
+public interface IConnectorMessage : ISluiceMessage
+{
+    string ConnectorId { get; }
+}

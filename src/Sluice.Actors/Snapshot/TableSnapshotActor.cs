@@ -1,0 +1,178 @@
+using Akka.Actor;
+using Akka.Event;
+using MySqlConnector;
+using Sluice.Replication.Discovery;
+using Sluice.Replication.Mapping;
+using Sluice.Replication.Snapshot;
+using Sluice.Replication.Values;
+
+namespace Sluice.Actors.Snapshot;
+
+/// <summary>
+/// Copies one table, one chunk in flight. Tables with a primary key: for each chunk, open a window at the merge actor,
+/// SELECT the next keyset chunk after the last committed key (<see cref="ChunkReader"/>), read the high watermark,
+/// hand both to the merge actor, wait until it wrote the reconciled chunk, have the connector persist the chunk's last
+/// key, then go on. Tables without one: the window is opened before one consistent pass
+/// (<see cref="ChunkReader.ReadWholeTableAsync"/>) and stays open for all of it; each batch is written as it comes; an
+/// interrupted pass starts over. Any failure closes the window and is reported to the connector (which retries later).
+/// </summary>
+public sealed class TableSnapshotActor : ReceiveActor
+{
+    private readonly TableMapping _mapping;
+    private readonly string _sourceConnectionString;
+    private readonly int _chunkSize;
+    private readonly IActorRef _merge;
+    private readonly IActorRef _connector;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly CancellationTokenSource _cts = new();
+    private MySqlConnection? _connection;
+    private IAsyncEnumerator<IReadOnlyList<object?[]>>? _pass;
+    private object?[]? _lastKey;
+    private long _rowsCopied;
+    private long _chunkId;
+    private SnapshotChunk? _pendingChunk;
+
+    private sealed record Connected(MySqlConnection Connection);
+    private sealed record ChunkFetched(SnapshotChunk Chunk, string HighWatermark);
+    private sealed record PassStep(IReadOnlyList<object?[]>? Batch);
+    private sealed record Failed(Exception Error);
+
+    public static Props Props(TableMapping mapping, string sourceConnectionString, int chunkSize, string? lastKey, long rowsCopied,
+        IActorRef merge, IActorRef connector) =>
+        Akka.Actor.Props.Create(() => new TableSnapshotActor(mapping, sourceConnectionString, chunkSize, lastKey, rowsCopied, merge, connector));
+
+    public TableSnapshotActor(TableMapping mapping, string sourceConnectionString, int chunkSize, string? lastKey, long rowsCopied,
+        IActorRef merge, IActorRef connector)
+    {
+        _mapping = mapping;
+        _sourceConnectionString = sourceConnectionString;
+        _chunkSize = chunkSize;
+        _merge = merge;
+        _connector = connector;
+        if (mapping.Source.HasPrimaryKey)
+        {
+            _lastKey = lastKey is null ? null : ChunkKeyCodec.Decode(lastKey);
+            _rowsCopied = rowsCopied;
+        }
+
+        Receive<Connected>(c =>
+        {
+            _connection = c.Connection;
+            NextWindow();
+        });
+        Receive<WindowOpened>(w => w.ChunkId == _chunkId, _ => OnWindowOpened());
+        Receive<ChunkFetched>(OnChunkFetched);
+        Receive<PassStep>(OnPassStep);
+        Receive<ChunkWritten>(w => w.ChunkId == _chunkId, OnChunkWritten);
+        Receive<ChunkPersisted>(_ => NextWindow());
+        Receive<Failed>(f => Fail(f.Error));
+        Receive<Status.Failure>(f => Fail(f.Cause));
+    }
+
+    private TableId Table => _mapping.Source.Id;
+
+    protected override void PreStart()
+    {
+        var ct = _cts.Token;
+        SourceConnections.OpenAsync(_sourceConnectionString, ct).PipeTo(Self,
+            success: c => new Connected(c), failure: ex => new Failed(ex));
+    }
+
+    protected override void PostStop()
+    {
+        _cts.Cancel();
+        var pass = _pass;
+        var connection = _connection;
+        // Dispose in the background: the enumerator rolls back its transaction, the connection closes.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (pass is not null) await pass.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // The connection may be broken already.
+            }
+            if (connection is not null) await connection.DisposeAsync();
+        });
+        _cts.Dispose();
+    }
+
+    private void NextWindow()
+    {
+        _chunkId++;
+        _merge.Tell(new OpenWindow(_chunkId));
+    }
+
+    private void OnWindowOpened()
+    {
+        var connection = _connection!;
+        var ct = _cts.Token;
+        if (_mapping.Source.HasPrimaryKey)
+        {
+            var lastKey = _lastKey;
+            FetchChunkAsync(connection, lastKey, ct).PipeTo(Self, failure: ex => new Failed(ex));
+            return;
+        }
+        _pass ??= ChunkReader.ReadWholeTableAsync(connection, _mapping, _chunkSize, ct).GetAsyncEnumerator(ct);
+        StepPass();
+    }
+
+    private async Task<ChunkFetched> FetchChunkAsync(MySqlConnection connection, object?[]? lastKey, CancellationToken ct)
+    {
+        var chunk = await ChunkReader.ReadChunkAsync(connection, _mapping, lastKey, _chunkSize, ct);
+        var highWatermark = await SourcePositions.ReadCurrentAsync(connection, ct);
+        return new ChunkFetched(chunk, highWatermark);
+    }
+
+    private void OnChunkFetched(ChunkFetched fetched)
+    {
+        _pendingChunk = fetched.Chunk;
+        _merge.Tell(new ChunkRead(_chunkId, fetched.Chunk.Rows, fetched.HighWatermark));
+    }
+
+    private void StepPass()
+    {
+        var pass = _pass!;
+        StepAsync(pass).PipeTo(Self, failure: ex => new Failed(ex));
+
+        static async Task<PassStep> StepAsync(IAsyncEnumerator<IReadOnlyList<object?[]>> pass) =>
+            new(await pass.MoveNextAsync() ? pass.Current : null);
+    }
+
+    private void OnPassStep(PassStep step)
+    {
+        if (step.Batch is null)
+        {
+            _merge.Tell(new CloseWindow(_chunkId));
+            _connector.Tell(new ChunkDone(Table, null, _rowsCopied, IsLast: true));
+            return;
+        }
+        _merge.Tell(new PassBatchRead(_chunkId, step.Batch));
+    }
+
+    private void OnChunkWritten(ChunkWritten written)
+    {
+        if (!_mapping.Source.HasPrimaryKey)
+        {
+            _rowsCopied += written.Written + written.Dropped;
+            _connector.Tell(new SnapshotProgress(Table, _rowsCopied));
+            StepPass();
+            return;
+        }
+        var chunk = _pendingChunk!;
+        _pendingChunk = null;
+        _rowsCopied += chunk.Rows.Count;
+        _lastKey = chunk.LastKey;
+        _connector.Tell(new ChunkDone(Table, chunk.LastKey is null ? null : ChunkKeyCodec.Encode(chunk.LastKey), _rowsCopied, chunk.IsLast));
+    }
+
+    private void Fail(Exception error)
+    {
+        _merge.Tell(new CloseWindow(_chunkId));
+        _log.Warning("table {0}: the snapshot failed: {1}", Table, error.Message);
+        _connector.Tell(new SnapshotFailed(Table, error.GetBaseException().Message));
+        Context.Stop(Self);
+    }
+}
