@@ -175,7 +175,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void StartPipeline()
     {
-        _phase = _state.IsInitialized ? "starting" : "starting";
+        _phase = "starting";
         var state = _state;
         var config = _config;
         var destination = _destination;
@@ -403,6 +403,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnCheckpoint(string position)
     {
+        if (_reached is not null && BinlogPositionComparer.Instance.Compare(position, _reached) <= 0) return;
         _reached = position;
         _pipelineFailures = 0;
         if (DateTime.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval) PersistCheckpoint();

@@ -152,7 +152,7 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
                     break;
                 }
                 case QueryEvent query:
-                    OnQuery(query, batch.Position, perTable);
+                    OnQuery(query, batch.Position);
                     break;
             }
         }
@@ -167,7 +167,8 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
         }
         _inFlight.AddLast(new InFlight(_seq, batch, rowChanges, waiting));
         _maxInFlightSeen = Math.Max(_maxInFlightSeen, _inFlight.Count);
-        if (batch.AtBoundary)
+        // After a GTID start the stream reports the file's start until its first real event: positions only move forward.
+        if (batch.AtBoundary && After(batch.Position, _dispatched))
         {
             _dispatched = batch.Position;
             var progress = new StreamProgress(batch.Position);
@@ -178,7 +179,7 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>DDL: re-sync or drop the tables it touches (their later rows in this batch are not routed), pick up created ones.</summary>
-    private void OnQuery(QueryEvent query, string position, Dictionary<IActorRef, (TableId Table, List<RowsEvent> Events, int Rows)> perTable)
+    private void OnQuery(QueryEvent query, string position)
     {
         DdlClassification ddl;
         try
@@ -227,12 +228,10 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
 
         void Unroute(TableId table, Func<TableId, object> message)
         {
-            if (!_routes.TryGetValue(table, out var merge)) return;
+            if (!_routes.ContainsKey(table)) return;
             _routes = _routes.Remove(table);
             // The statement follows the table's earlier rows in this batch: those are still applied; later ones are not routed.
             _connector.Tell(message(table));
-            _ = perTable;
-            _ = merge;
         }
     }
 
@@ -275,13 +274,17 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
             if (first.Value.Batch.LastEventTime is { } time) _lastEventTime = time;
             if (first.Value.Batch.AtBoundary) reached = first.Value.Batch.Position;
         }
-        if (reached is not null)
+        if (reached is not null && After(reached, _checkpoint))
         {
             _checkpoint = reached;
+            if (_inFlight.Count == 0 && _channel.Reader.Count == 0) _idle = true;
+            PublishStatistics();
             _connector.Tell(new CheckpointReached(reached));
         }
         if (_inFlight.Count == 0 && _channel.Reader.Count == 0) _idle = true;
     }
+
+    private static bool After(string position, string than) => BinlogPositionComparer.Instance.Compare(position, than) > 0;
 
     private void PublishStatistics() =>
         _connector.Tell(new ReaderStats(_checkpoint, _lastEventTime, _idle && _inFlight.Count == 0 && _channel.Reader.Count == 0,
