@@ -48,7 +48,7 @@ INSERT INTO orders
 INSERT INTO order_lines
   SELECT 1 + (seq - 1) DIV 2, 1 + (seq - 1) % 2, CONCAT('SKU-', LPAD(1 + seq % 2000, 6, '0')), 1 + seq % 5 FROM seq_1_to_160000;
 INSERT INTO page_views
-  SELECT CONCAT('/p/', seq % 3000), '2024-06-01' + INTERVAL (seq % 60) DAY, SEC_TO_TIME(seq % 600),
+  SELECT CONCAT('/p/', seq % 3000), '2024-06-01' + INTERVAL (seq % 60) DAY, SEC_TO_TIME(seq % 20000),
          ELT(1 + seq % 3, 'search', 'direct', NULL), b'0' FROM seq_1_to_80000;
 SQL
 rows=$(sql -N -e "SELECT SUM(n) FROM (SELECT COUNT(*) n FROM shop.customers UNION ALL SELECT COUNT(*) FROM shop.products

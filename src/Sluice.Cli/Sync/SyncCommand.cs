@@ -177,13 +177,14 @@ public static class SyncCommand
                 throw new CliError("sync failed: " + writer.Scrub(outcome.Error ?? final.LastError ?? "unknown error"), 1);
             }
             var copied = final.Tables.Sum(t => t.RowsCopied);
+            var ending = outcome.Ending == "completed" ? "done" : "stopped";
             log.LogInformation(
                 "sync {Ending} after {Seconds:0.0} s: {Tables} tables, {Rows} rows copied, position {Position}, peak memory {PeakMb:0} MB",
-                options.Once ? "done" : "stopped", clock.Elapsed.TotalSeconds, final.Tables.Count, copied, final.Position ?? "-", peakMb);
+                ending, clock.Elapsed.TotalSeconds, final.Tables.Count, copied, final.Position ?? "-", peakMb);
             if (mode == SyncLogFormat.Live)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"sluice: sync {(options.Once ? "done" : "stopped")} after {clock.Elapsed.TotalSeconds:0.0} s; {final.Tables.Count} tables; position {final.Position ?? "-"}"));
+                    $"sluice: sync {ending} after {clock.Elapsed.TotalSeconds:0.0} s; {final.Tables.Count} tables; position {final.Position ?? "-"}"));
             }
             return 0;
         }

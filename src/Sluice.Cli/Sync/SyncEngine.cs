@@ -32,7 +32,8 @@ public sealed record SyncStatusView(
 }
 
 /// <summary>How a run ended: completed (<c>--once</c>) or stopped on request, or failed with one line.</summary>
-public sealed record SyncOutcome(bool Succeeded, string? Error);
+/// <param name="Ending">completed | stopped | failed.</param>
+public sealed record SyncOutcome(bool Succeeded, string? Error, string Ending = "completed");
 
 /// <summary>The engine behind <c>sluice sync</c>: the single-node actor system (<see cref="SingleNodeSyncEngine"/>).</summary>
 public interface ISyncEngine : IAsyncDisposable
