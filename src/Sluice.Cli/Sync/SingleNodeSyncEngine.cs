@@ -40,8 +40,4 @@ public sealed class SingleNodeSyncEngine : ISyncEngine
         s.Phase,
         s.Tables.Select(t => new SyncTableView(t.Table, t.State, t.RowsCopied, t.RowsEstimated, t.LastError)).ToList(),
         s.Position, s.Lag, s.RowChangesPerSecond, s.LastError, s.Events);
-
-    /// <summary>The connector's column-hashing salt from its state store (null when the connector never ran).</summary>
-    public static Task<byte[]?> ReadSaltAsync(string stateDirectory, string connectorId, CancellationToken cancellationToken) =>
-        throw new CliError("verify: reading the hashing salt from the state store is not supported yet: verify without hashedColumns in --config", 1);
 }

@@ -121,6 +121,7 @@ public static class SyncCommand
         {
             b.ClearProviders();
             b.SetMinimumLevel(LogLevel.Information);
+            b.AddFilter("Microsoft.Hosting", LogLevel.Warning); // "Application started. Press Ctrl+C..." is not ours to say
             b.AddProvider(new LineLoggerProvider(writer, LogLevel.Information,
                 mode == SyncLogFormat.Live ? (level, message) => { if (level >= LogLevel.Warning) recent.Add(message); } : null));
         });

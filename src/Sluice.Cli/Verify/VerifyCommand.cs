@@ -50,7 +50,7 @@ public static class VerifyCommand
                 {
                     throw new CliError($"the config hashes columns, and comparing them needs the connector's salt from its state folder {stateDirectory}, which does not exist: pass the sync's --state", 2);
                 }
-                var salt = await SingleNodeSyncEngine.ReadSaltAsync(stateDirectory, file.ConnectorId, ct)
+                var salt = await StateStoreSalt.ReadAsync(stateDirectory, file.ConnectorId, ct)
                     ?? throw new CliError($"no hashing salt for connector '{file.ConnectorId}' in {stateDirectory}: run 'sluice sync' with this config and state folder first", 2);
                 hashing = new ColumnHashing(salt, file.HashedColumns);
             }

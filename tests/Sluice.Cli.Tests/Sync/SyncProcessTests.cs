@@ -187,6 +187,41 @@ public sealed class SyncProcessTests(MariaDbServer server) : IDisposable
     }
 
     [Fact]
+    public async Task Hashed_and_blocked_columns_follow_the_config_and_verify_with_the_stored_salt()
+    {
+        var w = await WorkspaceAsync("hashing", """
+            CREATE TABLE people (id INT PRIMARY KEY, email VARCHAR(64), notes VARCHAR(64), country CHAR(2));
+            INSERT INTO people VALUES (1, 'a@example.com', 'private', 'DE'), (2, NULL, 'x', 'FR'), (3, 'a@example.com', NULL, 'DE');
+            CREATE TABLE skipped (id INT PRIMARY KEY);
+            """);
+        File.WriteAllText(w.Config, $$"""
+            { "connectorId": "hashing", "includeSchemas": ["{{w.Db.Name}}"], "excludeTables": ["{{w.Db.Name}}.skipped"],
+              "excludeColumns": ["{{w.Db.Name}}.people.notes"], "hashedColumns": ["{{w.Db.Name}}.people.email"] }
+            """);
+        await SyncOnceAsync(w);
+        var (code, output, error) = await SluiceChild.RunAsync(Deadline, "verify", "--source", w.Db.ReplicationConnectionString,
+            "--destination", w.DestinationArg, "--config", w.Config, "--state", w.State);
+        Assert.True(code == 0, $"verify exited {code}: {error}\n{output}");
+
+        await using var duck = new DuckDBConnection($"Data Source={w.Destination};ACCESS_MODE=READ_ONLY");
+        await duck.OpenAsync();
+        await using var cmd = duck.CreateCommand();
+        cmd.CommandText = $"SELECT id, email FROM \"{w.Db.Name}\".people ORDER BY id";
+        var rows = new List<(int Id, string? Email)>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) rows.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+        Assert.Matches("^[0-9a-f]{64}$", rows[0].Email);
+        Assert.Null(rows[1].Email);
+        Assert.Equal(rows[0].Email, rows[2].Email); // equal values hash equally (joins still work)
+        cmd.CommandText = $"SELECT count(*) FROM information_schema.columns WHERE table_schema = '{w.Db.Name}' AND column_name = 'notes'";
+        Assert.Equal(0L, Convert.ToInt64(await cmd.ExecuteScalarAsync()));
+        cmd.CommandText = $"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{w.Db.Name}' AND table_name = 'skipped'";
+        Assert.Equal(0L, Convert.ToInt64(await cmd.ExecuteScalarAsync()));
+    }
+
+    [Fact]
     public async Task Sigterm_stops_streaming_cleanly_with_exit_code_zero()
     {
         var w = await WorkspaceAsync("sigterm", """
