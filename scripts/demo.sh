@@ -82,7 +82,7 @@ UPDATE customers SET balance = balance + 1, notes = CONCAT('edited ', $i) WHERE 
 DELETE FROM order_lines WHERE order_id = $((i * 37 % 75000 + 1));
 UPDATE orders SET status = 'cancelled' WHERE id = $((i * 41 % 150000 + 1));
 INSERT INTO page_views SELECT CONCAT('/live/', $i), CURDATE(), SEC_TO_TIME(seq), 'live', b'1' FROM seq_1_to_20;
-DELETE FROM page_views WHERE url = CONCAT('/p/', $((i % 3000))) LIMIT 3;
+DELETE FROM page_views WHERE url IN (CONCAT('/p/', $((i % 3000))), CONCAT('/live/', $((i - 5))));
 SQL
     sleep 0.1
   done
