@@ -40,6 +40,7 @@ internal static class ApplyBench
             var (elapsed, peak) = await SluiceProcess.RunAsync(TimeSpan.FromMinutes(30), args);
             var (noop, _) = await SluiceProcess.RunAsync(TimeSpan.FromMinutes(5), args);
             Console.WriteLine($"  raw transfer {raw.Elapsed.TotalSeconds:0.00} s; sluice sync --once {elapsed.TotalSeconds:0.00} s (a no-op run: {noop.TotalSeconds:0.00} s), peak {peak:0} MB");
+            await ApplyPartsBench.RunAsync(server, Database, firstFile);
             return new Result(changes, raw.Elapsed, elapsed, noop, peak);
         }
         finally

@@ -62,12 +62,14 @@ if (mode is "all" or "binlog")
 if (mode is "all" or "snapshot")
 {
     var r = await SnapshotBench.RunAsync(server, rows);
+    Console.Out.Flush();
     var rawRate = r.Rows / r.Raw.TotalSeconds;
     var ourRate = r.Rows / r.Sluice.TotalSeconds;
     var copyRate = r.Rows / Math.Max(0.001, (r.Sluice - r.Overhead).TotalSeconds);
     Console.WriteLine($"RESULT snapshot: {r.Rows:N0} rows in {r.Sluice.TotalSeconds:0.00} s = {ourRate:N0} rows/s (whole process; {copyRate:N0} rows/s without the {r.Overhead.TotalSeconds:0.0} s fixed cost), "
         + $"raw SELECT {r.Raw.TotalSeconds:0.00} s = {rawRate:N0} rows/s, ratio {ourRate / rawRate:0.00} ({copyRate / rawRate:0.00} without the fixed cost; target >= 0.80)");
     peaks.Add(("snapshot", r.PeakMb));
+    await SnapshotPartsBench.RunAsync(server, 50_000);
 }
 if (mode is "all" or "apply")
 {

@@ -41,7 +41,7 @@ public static class SyncDisplay
         table.AddColumn("table");
         table.AddColumn("state");
         table.AddColumn(new TableColumn("rows copied").RightAligned());
-        table.AddColumn(new TableColumn("progress").Width(24));
+        table.AddColumn(new TableColumn("progress").NoWrap());
         const int maxRows = 30;
         foreach (var t in status.Tables.OrderBy(t => t.State == "streaming" ? 1 : 0).ThenBy(t => t.Table, StringComparer.Ordinal).Take(maxRows))
         {
@@ -71,12 +71,14 @@ public static class SyncDisplay
         return new Panel(new Rows(rows)).Header("[bold]sluice sync[/]").Expand();
     }
 
+    private const int Bar = 14;
+
     private static string ProgressBar(SyncTableView t)
     {
-        if (t.State == "streaming") return "[green]" + new string('█', 20) + "[/] done";
+        if (t.State == "streaming") return "[green]" + new string('█', Bar) + "[/] done";
         if (t.RowsEstimated is not { } estimated || estimated <= 0) return t.State == "pending" ? "" : "…";
         var fraction = Math.Clamp((double)t.RowsCopied / estimated, 0, 0.99);
-        var filled = (int)(fraction * 20);
-        return string.Create(CultureInfo.InvariantCulture, $"[yellow]{new string('█', filled)}[/][grey]{new string('░', 20 - filled)}[/] {fraction * 100:0}%");
+        var filled = (int)(fraction * Bar);
+        return string.Create(CultureInfo.InvariantCulture, $"[yellow]{new string('█', filled)}[/][grey]{new string('░', Bar - filled)}[/] {fraction * 100:0}%");
     }
 }
