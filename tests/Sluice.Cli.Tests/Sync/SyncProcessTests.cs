@@ -231,6 +231,10 @@ public sealed class SyncProcessTests(MariaDbServer server) : IDisposable
         await using var child = SluiceChild.Start(SyncArgs(w, once: false));
         await child.WaitUntilAsync(AllStreaming, Deadline, "every table to stream");
         await w.Db.ExecuteAsync("INSERT INTO t VALUES (3, 'c')");
+        // DuckDB has one writer process: verify says so in one line instead of failing obscurely.
+        var busy = await CliRunner.RunAsync("verify", "--source", w.Db.ReplicationConnectionString, "--destination", w.DestinationArg, "--config", w.Config);
+        Assert.Equal(1, busy.ExitCode);
+        Assert.Contains("is in use by a running sluice sync", busy.Error);
         child.Terminate();
         Assert.Equal(0, await child.WaitForExitAsync(Deadline));
         Assert.Contains(child.Records, r => ((string?)r["message"])?.StartsWith("sync stopped", StringComparison.Ordinal) == true);
