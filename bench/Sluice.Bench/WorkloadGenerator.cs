@@ -12,15 +12,15 @@ internal static class WorkloadGenerator
 {
     public const string Table = "bench_changes";
 
-    public static async Task<long> WriteAsync(BenchServer server, string database, long rowChanges, int perTransaction)
+    public static async Task<long> WriteAsync(BenchServer server, string database, long rowChanges, int perTransaction, bool dropTable = true)
     {
         await using var conn = new MySqlConnection(server.RootConnectionString());
         await conn.OpenAsync();
         await Exec(conn, $"CREATE DATABASE IF NOT EXISTS `{database}`");
         await Exec(conn, $"USE `{database}`");
-        await Exec(conn, $"DROP TABLE IF EXISTS {Table}");
+        if (dropTable) await Exec(conn, $"DROP TABLE IF EXISTS {Table}");
         await Exec(conn, $"""
-            CREATE TABLE {Table} (
+            CREATE TABLE IF NOT EXISTS {Table} (
               id BIGINT NOT NULL PRIMARY KEY,
               qty INT NOT NULL,
               price DECIMAL(12,2) NOT NULL,

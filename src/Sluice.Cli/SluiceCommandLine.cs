@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Sluice.Cli.Binlog;
+using Sluice.Cli.Sync;
+using Sluice.Cli.Verify;
 
 namespace Sluice.Cli;
 
@@ -10,6 +12,8 @@ public static class SluiceCommandLine
     {
         var root = new RootCommand("Sluice: MySQL and MariaDB change data capture into analytics destinations.");
         root.Subcommands.Add(BinlogCommands.Build(output, error));
+        root.Subcommands.Add(SyncCommand.Build(output));
+        root.Subcommands.Add(VerifyCommand.Build(output));
         return root;
     }
 
@@ -20,6 +24,8 @@ public static class SluiceCommandLine
         var root = Build(output, error);
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // 'sync' handles SIGINT/SIGTERM itself, to stop the actor system cleanly however long that takes.
+        if (args.Length > 0 && args[0] == "sync") config.ProcessTerminationTimeout = null;
         if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
         {
             foreach (var e in parse.Errors) await error.WriteLineAsync("sluice: " + e.Message);

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Sluice.Replication.Destinations.DuckDb;
+using Sluice.Replication.Discovery;
+using Sluice.Replication.Mapping;
+using Sluice.Replication.Snapshot;
+using Sluice.Replication.Values;
+
+namespace Sluice.Bench;
+
+/// <summary>
+/// Where the snapshot's time goes, without actors: the same table read in chunks with <see cref="ChunkReader"/>
+/// (MySqlConnector read + canonical normalisation) and written with <see cref="DuckDbDestination.WriteSnapshotChunkAsync"/>,
+/// each timed on its own (run after <see cref="SnapshotBench"/>, which loads the table).
+/// </summary>
+internal static class SnapshotPartsBench
+{
+    public static async Task RunAsync(BenchServer server, int chunkSize)
+    {
+        await using var source = await SourceConnections.OpenAsync(server.RootConnectionString());
+        var table = (await SchemaDiscovery.DiscoverAsync(source, DiscoveryFilter.FromNames(includeSchemas: [SnapshotBench.Database]))).Single();
+        var mapping = TypeMapper.MapTable(table, await TypeMapper.ObserveBooleanTinyIntsAsync(source, table));
+        var chunks = new List<IReadOnlyList<object?[]>>();
+        var read = Stopwatch.StartNew();
+        object?[]? last = null;
+        long rows = 0;
+        while (true)
+        {
+            var chunk = await ChunkReader.ReadChunkAsync(source, mapping, last, chunkSize);
+            chunks.Add(chunk.Rows);
+            rows += chunk.Rows.Count;
+            if (chunk.IsLast) break;
+            last = chunk.LastKey;
+        }
+        read.Stop();
+
+        var dir = Directory.CreateTempSubdirectory("sluice-bench-parts-");
+        try
+        {
+            await using var destination = await DuckDbDestination.OpenAsync(Path.Combine(dir.FullName, "parts.duckdb"));
+            await destination.EnsureTableAsync(mapping.Destination);
+            var write = Stopwatch.StartNew();
+            var n = 0;
+            foreach (var chunk in chunks) await destination.WriteSnapshotChunkAsync(mapping.Destination, chunk, "chunk-" + n++);
+            write.Stop();
+            Console.WriteLine($"  parts (no actors, chunk {chunkSize:N0}): ChunkReader {rows:N0} rows in {read.Elapsed.TotalSeconds:0.00} s = {rows / read.Elapsed.TotalSeconds:N0} rows/s; "
+                + $"DuckDbDestination.WriteSnapshotChunkAsync {write.Elapsed.TotalSeconds:0.00} s = {rows / write.Elapsed.TotalSeconds:N0} rows/s");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using MySqlConnector;
+
+namespace Sluice.Cli.Sync;
+
+/// <summary>Keeps passwords out of everything <c>sluice</c> prints: connection strings and free text.</summary>
+public static partial class ConnectionRedaction
+{
+    [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PasswordPair();
+
+    // In free text a password pair ends at whitespace too (the literal passwords are replaced first).
+    [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;\s]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PasswordPairInText();
+
+    /// <summary>The connection string with its password replaced by <c>***</c> (other keys kept, for diagnosis).</summary>
+    public static string Redact(string connectionString) => PasswordPair().Replace(connectionString, m => m.Groups["key"].Value + "***");
+
+    /// <summary>The password in a connection string (null when none or unparsable).</summary>
+    public static string? PasswordOf(string connectionString)
+    {
+        try
+        {
+            var password = new MySqlConnectionStringBuilder(connectionString).Password;
+            return string.IsNullOrEmpty(password) ? null : password;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Removes secrets from a line: <c>Password=...</c> pairs, and every occurrence of the given literal passwords
+    /// (a password that happens to be echoed in an error message, for instance).
+    /// </summary>
+    public static string Scrub(string text, IReadOnlyCollection<string> secrets)
+    {
+        if (string.IsNullOrEmpty(text)) return text;
+        var result = text;
+        foreach (var secret in secrets)
+        {
+            if (secret.Length > 0) result = result.Replace(secret, "***", StringComparison.Ordinal);
+        }
+        return PasswordPairInText().Replace(result, m => m.Groups["key"].Value + "***");
+    }
+
+    /// <summary>host:port of a connection string, for messages (never the password).</summary>
+    public static string Endpoint(string connectionString)
+    {
+        try
+        {
+            var b = new MySqlConnectionStringBuilder(connectionString);
+            return $"{b.Server}:{b.Port}";
+        }
+        catch (ArgumentException)
+        {
+            return "the source";
+        }
+    }
+}

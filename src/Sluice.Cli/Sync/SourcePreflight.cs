@@ -1,0 +1,118 @@
+using DuckDB.NET.Data;
+using MySqlConnector;
+using Sluice.Replication.Discovery;
+using Sluice.Replication.Setup;
+using Sluice.Replication.Values;
+
+namespace Sluice.Cli.Sync;
+
+/// <summary>
+/// The checks <c>sluice sync</c> and <c>sluice verify</c> run before anything starts, so bad input ends with one line
+/// naming the thing and the fix: the source is reachable and the login accepted, the config's names resolve, the
+/// setup checks pass, the destination file can be opened.
+/// </summary>
+public static class SourcePreflight
+{
+    /// <summary>Opens a short-lived, unpooled source connection, turning failures into <see cref="CliError"/>s.</summary>
+    public static async Task<MySqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        MySqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new MySqlConnectionStringBuilder(SourceConnections.Prepare(connectionString)) { Pooling = false };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliError($"--source is not a valid connection string ({ConnectionRedaction.Scrub(ex.Message, Secrets(connectionString))}): write it like \"Server=db;Port=3306;User ID=sluice;Password=...\"", 2);
+        }
+        if (builder.ConnectionTimeout > 30) builder.ConnectionTimeout = 30;
+        var endpoint = $"{builder.Server}:{builder.Port}";
+        try
+        {
+            return await SourceConnections.OpenAsync(builder.ConnectionString, cancellationToken);
+        }
+        catch (MySqlException ex)
+        {
+            var message = ConnectionRedaction.Scrub(ex.Message, Secrets(connectionString));
+            throw ex.ErrorCode switch
+            {
+                MySqlErrorCode.AccessDenied => new CliError(
+                    $"the source at {endpoint} refused the login of user '{builder.UserID}' ({message}): check User ID and Password in --source", 1),
+                MySqlErrorCode.UnableToConnectToHost => new CliError(
+                    $"cannot reach the source at {endpoint} ({message}): check Server and Port in --source and that the server is running", 1),
+                _ => new CliError($"cannot open the source at {endpoint} ({message} [error {ex.Number}]): check --source", 1),
+            };
+        }
+    }
+
+    /// <summary>
+    /// Resolves the blocking filter, discovers the tables and runs the setup checks (errors end the run with exit code 3,
+    /// one line each; warnings are returned).
+    /// </summary>
+    public static async Task<(DiscoveryFilter Filter, IReadOnlyList<SourceTable> Tables, IReadOnlyList<SetupProblem> Warnings)> CheckSourceAsync(
+        MySqlConnection source, ConnectorConfigFile config, bool runSetupChecks, CancellationToken cancellationToken)
+    {
+        var filter = await config.ResolveFilterAsync(source, cancellationToken);
+        var tables = await SchemaDiscovery.DiscoverAsync(source, filter, cancellationToken);
+        if (runSetupChecks)
+        {
+            var report = await SetupChecks.RunAsync(source, tables, cancellationToken);
+            if (!report.CanReplicate)
+            {
+                throw new CliError("setup check failed: " + string.Join(Environment.NewLine + "sluice: setup check failed: ",
+                    report.Errors.Select(p => $"{p.Setting}: {p.Problem}; fix: {p.Fix}")), 3);
+            }
+            return (filter, tables, report.Warnings.ToList());
+        }
+        return (filter, tables, []);
+    }
+
+    /// <summary>
+    /// Makes sure the destination file can be written by this process: its folder exists (created when missing) and no
+    /// other process holds the file (DuckDB allows one writer process).
+    /// </summary>
+    public static async Task CheckDestinationWritableAsync(string path, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliError($"--destination folder {folder} cannot be created ({ex.Message}): choose a writable path", 2);
+        }
+        try
+        {
+            await using var connection = new DuckDBConnection($"Data Source={path}");
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (DuckDBException ex)
+        {
+            throw new CliError(ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase)
+                ? $"--destination {path} is in use by another process (DuckDB allows one writer): stop the other sluice sync, or close the program holding the file"
+                : $"--destination {path} cannot be opened as a DuckDB database ({FirstLine(ex.Message)}): name a new file or an existing DuckDB file", 1);
+        }
+    }
+
+    /// <summary>The destination file for reading; missing or locked files end with one line.</summary>
+    public static async Task<DuckDBConnection> OpenDestinationReadOnlyAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path)) throw new CliError($"--destination {path} does not exist: run 'sluice sync' first, or check the path", 2);
+        try
+        {
+            return await Replication.Verify.DatabaseVerifier.OpenReadOnlyAsync(path, cancellationToken);
+        }
+        catch (DuckDBException ex)
+        {
+            throw new CliError(ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase)
+                ? $"--destination {path} is in use by a running sluice sync (DuckDB allows no reader beside a writer process): stop it first (Ctrl+C), then verify"
+                : $"--destination {path} cannot be opened as a DuckDB database ({FirstLine(ex.Message)})", 1);
+        }
+    }
+
+    public static IReadOnlyCollection<string> Secrets(string connectionString) =>
+        ConnectionRedaction.PasswordOf(connectionString) is { } p ? [p] : [];
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+}
