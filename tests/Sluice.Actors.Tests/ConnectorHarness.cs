@@ -114,7 +114,18 @@ public sealed class ConnectorHarness : IAsyncDisposable
         while (await reader.ReadAsync())
         {
             var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            for (var i = 0; i < row.Length; i++)
+            {
+                // BLOBs come as streams over the reader's memory: copy them while the reader is open.
+                var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                if (value is Stream stream)
+                {
+                    using var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    value = copy.ToArray();
+                }
+                row[i] = value;
+            }
             rows.Add(row);
         }
         return rows;

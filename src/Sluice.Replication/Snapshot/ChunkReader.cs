@@ -92,7 +92,7 @@ public static class ChunkReader
         // The destination columns as ValueNormalizer.SelectSql lists them, then the raw key expressions (ReadRow reads
         // only the first ones).
         var sql = new StringBuilder("SELECT ");
-        sql.AppendJoin(", ", table.Destination.Columns.Select(c => MySqlIdentifier.Quote(c.Name)));
+        sql.Append(ValueNormalizer.SelectList(table.Destination));
         foreach (var key in keys) sql.Append(", ").Append(key.ReadExpression);
         sql.Append(" FROM ").Append(table.Source.Id.QuotedForMySql);
         if (afterKey)

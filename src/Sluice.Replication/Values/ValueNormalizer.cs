@@ -22,8 +22,24 @@ public static class ValueNormalizer
 
     /// <summary>The SELECT that reads a table's destination columns in order (for <see cref="ReadRow"/>).</summary>
     public static string SelectSql(DestinationTable table) =>
-        "SELECT " + string.Join(", ", table.Columns.Select(c => Discovery.MySqlIdentifier.Quote(c.Name))) +
-        " FROM " + table.Id.QuotedForMySql;
+        "SELECT " + SelectList(table) + " FROM " + table.Id.QuotedForMySql;
+
+    /// <summary>The destination columns as a SELECT list, in order (what <see cref="ReadRow"/> reads).</summary>
+    public static string SelectList(DestinationTable table) => string.Join(", ", table.Columns.Select(SelectExpression));
+
+    /// <summary>
+    /// How a column is read: by name, except FLOAT, read as <c>col + 0E0</c> because the text protocol prints a FLOAT
+    /// with 6 significant digits only (3.4028235E+38 comes back as 3.40282E+38, another float) while the binlog carries
+    /// all its bits.
+    /// </summary>
+    public static string SelectExpression(DestinationColumn column)
+    {
+        var name = Discovery.MySqlIdentifier.Quote(column.Name);
+        return IsFloat(column) ? $"({name} + 0E0) AS {name}" : name;
+    }
+
+    private static bool IsFloat(DestinationColumn column) =>
+        string.Equals(column.Source?.DataType, "float", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Reads the current row of a reader over <see cref="SelectSql"/> into canonical values.</summary>
     public static object?[] ReadRow(MySqlDataReader reader, DestinationTable table)
@@ -60,7 +76,7 @@ public static class ValueNormalizer
                 DestinationTypeKind.Boolean => ToBoolean(raw),
                 DestinationTypeKind.Integer or DestinationTypeKind.Long => ToLong(raw),
                 DestinationTypeKind.BigDecimal => ToBigDecimal(raw),
-                DestinationTypeKind.Double => ToDouble(raw),
+                DestinationTypeKind.Double => IsFloat(column) && raw is double wide ? ToDouble((float)wide) : ToDouble(raw),
                 DestinationTypeKind.String => ToText(raw, column),
                 DestinationTypeKind.Binary => ToBinary(raw, column),
                 DestinationTypeKind.Json => ToJson(raw, column),
