@@ -10,6 +10,7 @@ public static class SluiceCommandLine
     {
         var root = new RootCommand("Sluice: MySQL and MariaDB change data capture into analytics destinations.");
         root.Subcommands.Add(BinlogCommands.Build(output, error));
+        foreach (var command in Cluster.ClusterCommands.Build(output, error)) root.Subcommands.Add(command);
         return root;
     }
 
@@ -20,6 +21,7 @@ public static class SluiceCommandLine
         var root = Build(output, error);
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (Cluster.ServeCommand.IsServe(args)) config.ProcessTerminationTimeout = null; // the node's host stops gracefully on SIGTERM
         if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
         {
             foreach (var e in parse.Errors) await error.WriteLineAsync("sluice: " + e.Message);
