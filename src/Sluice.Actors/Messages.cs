@@ -86,10 +86,8 @@ public sealed record ChunkWritten(long ChunkId, int Written, int Dropped);
 
 // ---- snapshot -> connector ----
 
-/// <summary>A chunk is in the destination: persist the progress, then answer <see cref="ChunkPersisted"/>.</summary>
+/// <summary>A chunk is in the destination: persist the progress (the snapshot actor goes on without waiting).</summary>
 public sealed record ChunkDone(TableId Table, string? LastKey, long RowsCopied, bool IsLast);
-
-public sealed record ChunkPersisted(TableId Table);
 
 /// <summary>Rows copied so far (for status; tables without primary key persist nothing until the pass ends).</summary>
 public sealed record SnapshotProgress(TableId Table, long RowsCopied);

@@ -79,9 +79,18 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private sealed record PreparedTable(SourceTable Source, TableMapping Mapping, int? SourceColumnCount, IReadOnlyList<string> BooleanColumns);
     private sealed record Discovered(IReadOnlyList<PreparedTable> Tables, IReadOnlyList<string> Skipped, string? StartPosition, string? Target,
-        SetupReport? Setup, SharedDestination Destination, string Salt);
+        SetupReport? Setup, SharedDestination Destination, string Salt)
+    {
+        public string? PositionLost { get; init; }
+
+        /// <summary>The connector has state but its destination file is gone: every table is copied again.</summary>
+        public bool DestinationMissing { get; init; }
+    }
     private sealed record DestinationReady(IReadOnlyDictionary<TableId, int> Generations);
-    private sealed record TablePrepared(TableId Table, PreparedTable? Prepared, int Generation, bool IsNew);
+    private sealed record TablePrepared(TableId Table, PreparedTable? Prepared, int Generation, bool IsNew)
+    {
+        public string? Reason { get; init; }
+    }
     private sealed record StartFailed(Exception Error);
     private sealed record TablePrepareFailed(TableId Table, Exception Error, bool IsNew);
     private sealed record RestartPipeline(int Generation);
@@ -219,8 +228,10 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         }
 
         var salt = state.Salt ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var destinationMissing = false;
         if (destination is null)
         {
+            destinationMissing = state.IsInitialized && !File.Exists(config.DestinationPath);
             var options = new DestinationOptions
             {
                 Hashing = config.HashedColumns.Count == 0 ? null : new ColumnHashing(Convert.FromBase64String(salt), config.HashedColumns),
@@ -232,8 +243,32 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         }
 
         var start = state.Checkpoint is null ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
+        var lost = state.Checkpoint is null ? null : await CheckCheckpointAvailableAsync(connection, state.Checkpoint, ct);
         var target = once && firstStart ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
-        return new Discovered(prepared, skipped, start, target, setup, destination, salt);
+        return new Discovered(prepared, skipped, start, target, setup, destination, salt) { PositionLost = lost, DestinationMissing = destinationMissing };
+    }
+
+    /// <summary>
+    /// Whether the checkpoint's binlog file is still on the server (SHOW BINARY LOGS): null when it is, else why not.
+    /// A MariaDB GTID start does not always fail when older files were purged, so this is checked before streaming.
+    /// </summary>
+    private static async Task<string?> CheckCheckpointAvailableAsync(MySqlConnection connection, string checkpoint, CancellationToken ct)
+    {
+        var file = BinlogPositionText.Parse(checkpoint).FileName;
+        if (file.Length == 0) return null;
+        var files = new List<string>();
+        try
+        {
+            await using var command = new MySqlCommand("SHOW BINARY LOGS", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) files.Add(reader.GetString(0));
+        }
+        catch (MySqlException)
+        {
+            return null; // not allowed to list them: the stream itself reports a purged position
+        }
+        if (files.Count == 0 || files.Contains(file, StringComparer.Ordinal)) return null;
+        return $"the binlog file {file} of the checkpoint was purged (the oldest on the server is {files[0]})";
     }
 
     private static async Task<PreparedTable> PrepareAsync(MySqlConnection connection, ConnectorConfig config, SourceTable table,
@@ -243,6 +278,10 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             ? await TypeMapper.ObserveBooleanTinyIntsAsync(connection, table, ct)
             : new HashSet<string>(booleanColumns, StringComparer.OrdinalIgnoreCase);
         var mapping = TypeMapper.MapTable(table, booleans);
+        if (mapping.Destination.Columns.Count == 0)
+        {
+            throw new NotSupportedException($"table {table.Id} has no column that can be replicated");
+        }
         int? columnCount = null;
         if ((config.Filter ?? DiscoveryFilter.All).ExcludeColumns.ContainsKey(table.Id))
         {
@@ -264,6 +303,11 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         }
         _destination = d.Destination;
         if (d.Target is not null) _target = d.Target;
+        if (d.PositionLost is { } lostReason && _state.IsInitialized)
+        {
+            OnPositionLost(lostReason);
+            return;
+        }
         if (d.Setup is { } report)
         {
             foreach (var warning in report.Warnings) AddTransient("setup_warning", null, warning.ToString());
@@ -274,7 +318,8 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var events = new List<IConnectorEvent>();
         var fingerprint = _config.Fingerprint();
         if (!_state.IsInitialized) events.Add(new ConnectorInitialized(fingerprint, d.Salt));
-        else if (_state.Fingerprint != fingerprint) events.Add(new ConfigurationChanged(fingerprint, now));
+        else if (_state.Fingerprint != fingerprint || d.DestinationMissing) events.Add(new ConfigurationChanged(fingerprint, now));
+        if (d.DestinationMissing) AddTransient("destination_missing", null, $"{_config.DestinationPath} did not exist: every table is copied again");
         if (d.StartPosition is not null) events.Add(new StreamStartRecorded(d.StartPosition));
         var found = d.Tables.Select(t => t.Source.Id).ToHashSet();
         foreach (var gone in _state.Tables.Values.Where(t => !found.Contains(t.Table)).ToList())
@@ -491,8 +536,16 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
         var filter = (config.Filter ?? DiscoveryFilter.All) with { IncludeTables = new HashSet<TableId> { id } };
         var found = (await SchemaDiscovery.DiscoverAsync(connection, filter, ct)).FirstOrDefault(t => t.Id == id);
-        if (found is null) return new TablePrepared(id, null, 0, isNew);
-        var prepared = await PrepareAsync(connection, config, found, null, ct);
+        if (found is null) return new TablePrepared(id, null, 0, isNew) { Reason = "no longer found at the source" };
+        PreparedTable prepared;
+        try
+        {
+            prepared = await PrepareAsync(connection, config, found, null, ct);
+        }
+        catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
+        {
+            return new TablePrepared(id, null, 0, isNew) { Reason = "cannot be replicated: " + ex.Message };
+        }
         var generation = await destination.DropTableAsync(id, ct);
         await destination.EnsureTableAsync(prepared.Mapping.Destination, ct);
         return new TablePrepared(id, prepared, generation, isNew);
@@ -504,9 +557,14 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var now = DateTimeOffset.UtcNow;
         if (prepared.Prepared is not { } table)
         {
+            var reason = prepared.Reason ?? "no longer found at the source";
             if (_state.Table(prepared.Table) is not null)
             {
-                PersistEvents([new TableRemoved(prepared.Table, "no longer found at the source", now)], () => _tables.Remove(prepared.Table));
+                PersistEvents([new TableRemoved(prepared.Table, reason, now)], () => _tables.Remove(prepared.Table));
+            }
+            else
+            {
+                AddTransient("table_skipped", prepared.Table.ToString(), reason);
             }
             return;
         }
@@ -541,10 +599,12 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         OnPipelineFailed("table " + failed.Table, failed.Error);
     }
 
-    private void OnPositionUnavailable(StreamPositionUnavailable lost)
+    private void OnPositionUnavailable(StreamPositionUnavailable lost) => OnPositionLost(lost.Message);
+
+    private void OnPositionLost(string message)
     {
         var lostAt = _state.Checkpoint;
-        _logger.LogWarning("connector {Connector}: the binlog position {Position} is no longer available: {Message}", _config.Id, lostAt, lost.Message);
+        _logger.LogWarning("connector {Connector}: the binlog position {Position} is no longer available: {Message}", _config.Id, lostAt, message);
         TearDownPipeline();
         var config = _config;
         var ct = _cts.Token;
@@ -594,11 +654,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             });
             return;
         }
-        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () =>
-        {
-            table.SnapshotFailures = 0;
-            snapshot.Tell(new ChunkPersisted(done.Table));
-        });
+        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () => table.SnapshotFailures = 0);
     }
 
     private void OnSnapshotFailed(SnapshotFailed failed)

@@ -90,22 +90,38 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
         {
             if (_routes.TryGetValue(r.Table, out var old) && !old.Equals(r.MergeActor)) Forget(old);
             _routes = _routes.SetItem(r.Table, r.MergeActor);
+            Context.Watch(r.MergeActor);
             r.MergeActor.Tell(new Routed(_dispatched));
         });
         Receive<RemoveRoute>(r =>
         {
-            if (!_routes.TryGetValue(r.Table, out var old)) return;
-            _routes = _routes.Remove(r.Table);
-            Forget(old);
+            if (_routes.TryGetValue(r.Table, out var old))
+            {
+                _routes = _routes.Remove(r.Table);
+                Forget(old);
+            }
         });
         Receive<PublishStats>(_ => PublishStatistics());
+        // A merge actor that stops (re-sync, failure) acknowledges nothing more: its batches count as done for it.
+        Receive<Terminated>(t =>
+        {
+            foreach (var (table, merge) in _routes)
+            {
+                if (merge.Equals(t.ActorRef)) _routes = _routes.Remove(table);
+            }
+            Forget(t.ActorRef);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
     {
-        foreach (var merge in _routes.Values) merge.Tell(new Routed(_dispatched));
+        foreach (var merge in _routes.Values)
+        {
+            Context.Watch(merge);
+            merge.Tell(new Routed(_dispatched));
+        }
         var options = BinlogClientOptions.FromConnectionString(_sourceConnectionString) with { ServerId = _serverId };
         var client = new BinlogClient(options, _loggerFactory.CreateLogger<BinlogClient>());
         var start = BinlogStartPosition.ResumeFrom(BinlogPositionText.Parse(_start));
@@ -152,7 +168,7 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
                     break;
                 }
                 case QueryEvent query:
-                    OnQuery(query, batch.Position);
+                    OnQuery(query, batch.Position, perTable);
                     break;
             }
         }
@@ -179,7 +195,7 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>DDL: re-sync or drop the tables it touches (their later rows in this batch are not routed), pick up created ones.</summary>
-    private void OnQuery(QueryEvent query, string position)
+    private void OnQuery(QueryEvent query, string position, Dictionary<IActorRef, (TableId Table, List<RowsEvent> Events, int Rows)> perTable)
     {
         DdlClassification ddl;
         try
@@ -228,9 +244,12 @@ public sealed class BinlogReaderActor : ReceiveActor, IWithTimers
 
         void Unroute(TableId table, Func<TableId, object> message)
         {
-            if (!_routes.ContainsKey(table)) return;
+            if (!_routes.TryGetValue(table, out var merge)) return;
             _routes = _routes.Remove(table);
-            // The statement follows the table's earlier rows in this batch: those are still applied; later ones are not routed.
+            // The table is copied again or left: its rows in this batch and its unacknowledged batches no longer matter
+            // (its merge actor is about to be stopped), and nothing more is routed to it.
+            perTable.Remove(merge);
+            foreach (var entry in _inFlight) entry.Waiting.Remove(merge);
             _connector.Tell(message(table));
         }
     }

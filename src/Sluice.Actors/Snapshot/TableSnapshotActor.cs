@@ -11,8 +11,8 @@ namespace Sluice.Actors.Snapshot;
 /// <summary>
 /// Copies one table, one chunk in flight. Tables with a primary key: for each chunk, open a window at the merge actor,
 /// SELECT the next keyset chunk after the last committed key (<see cref="ChunkReader"/>), read the high watermark,
-/// hand both to the merge actor, wait until it wrote the reconciled chunk, have the connector persist the chunk's last
-/// key, then go on. Tables without one: the window is opened before one consistent pass
+/// hand both to the merge actor, wait until it wrote the reconciled chunk, tell the connector to persist the chunk's
+/// last key, and go on (progress persisted late only means re-reading chunks after a crash). Tables without one: the window is opened before one consistent pass
 /// (<see cref="ChunkReader.ReadWholeTableAsync"/>) and stays open for all of it; each batch is written as it comes; an
 /// interrupted pass starts over. Any failure closes the window and is reported to the connector (which retries later).
 /// </summary>
@@ -64,7 +64,6 @@ public sealed class TableSnapshotActor : ReceiveActor
         Receive<ChunkFetched>(OnChunkFetched);
         Receive<PassStep>(OnPassStep);
         Receive<ChunkWritten>(w => w.ChunkId == _chunkId, OnChunkWritten);
-        Receive<ChunkPersisted>(_ => NextWindow());
         Receive<Failed>(f => Fail(f.Error));
         Receive<Status.Failure>(f => Fail(f.Cause));
     }
@@ -166,6 +165,8 @@ public sealed class TableSnapshotActor : ReceiveActor
         _rowsCopied += chunk.Rows.Count;
         _lastKey = chunk.LastKey;
         _connector.Tell(new ChunkDone(Table, chunk.LastKey is null ? null : ChunkKeyCodec.Encode(chunk.LastKey), _rowsCopied, chunk.IsLast));
+        // The next chunk does not wait for the progress to be persisted: a crash before it is only re-reads chunks.
+        if (!chunk.IsLast) NextWindow();
     }
 
     private void Fail(Exception error)

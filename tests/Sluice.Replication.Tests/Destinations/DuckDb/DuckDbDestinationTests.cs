@@ -362,4 +362,45 @@ public sealed class DuckDbDestinationTests : IAsyncLifetime
              "_fivetran_synced TIMESTAMP WITH TIME ZONE", "_fivetran_deleted BOOLEAN"],
             types);
     }
+
+    [Fact]
+    public async Task A_reconciled_chunk_is_written_without_checking_or_moving_the_position()
+    {
+        var comparing = await DuckDbDestination.OpenAsync(_file.Path + ".cmp.duckdb",
+            new DestinationOptions { Clock = _clock, PositionComparer = Sluice.Replication.Positions.BinlogPositionComparer.Instance });
+        try
+        {
+            await comparing.ApplyAsync(Items, [RowChange.Upsert([1L, "stream", 1.5m])], "bin.000001:500");
+            // A chunk written after the stream went further is still written, and the stream's position stays.
+            await comparing.WriteReconciledChunkAsync(Items, [[2L, "chunk", 2.5m], [3L, "chunk", 3.5m]]);
+            Assert.Equal("bin.000001:500", await comparing.ReadPositionAsync(Items.Id));
+            Assert.Equal(ApplyOutcome.AlreadyApplied, await comparing.ApplyAsync(Items, [RowChange.Upsert([1L, "old", 1m])], "bin.000001:400"));
+            Assert.Equal(3L, TempDuckDbFile.Query(comparing.Connection, "SELECT COUNT(*) FROM shop.items")[0][0]);
+
+            // Before any stream batch, a chunk leaves no position behind.
+            await comparing.WriteReconciledChunkAsync(Products, [["a", 1L]]);
+            Assert.Null(await comparing.ReadPositionAsync(Products.Id));
+        }
+        finally
+        {
+            await comparing.DisposeAsync();
+            foreach (var f in new[] { _file.Path + ".cmp.duckdb", _file.Path + ".cmp.duckdb.wal" })
+            {
+                if (File.Exists(f)) File.Delete(f);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Dropping_a_table_forgets_its_rows_and_position_and_it_can_be_created_again()
+    {
+        await _destination.ApplyAsync(Items, [RowChange.Upsert([1L, "x", 1m])], "p1");
+        await _destination.DropTableAsync(Items.Id);
+        Assert.Null(await _destination.ReadPositionAsync(Items.Id));
+        Assert.Empty(Query("SELECT * FROM information_schema.tables WHERE table_schema = 'shop' AND table_name = 'items'"));
+
+        var reshaped = new DestinationTable(Items.Id, [.. Items.Columns, new DestinationColumn("note", DestinationType.String)]);
+        await _destination.ApplyAsync(reshaped, [RowChange.Upsert([2L, "y", 2m, "n"])], "p1");
+        Assert.Equal([[2L, "y", "2.00", false]], ItemRows());
+    }
 }
