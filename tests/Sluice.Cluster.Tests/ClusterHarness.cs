@@ -19,31 +19,39 @@ public sealed class ClusterHarness : IAsyncDisposable
 {
     public const string ApiKey = "test-key-0123456789";
 
-    private readonly MariaDbServer _server;
     private readonly ITestOutputHelper _output;
     private readonly List<NodeProcess?> _nodes = [];
     private readonly List<(int Remote, int Admin)> _ports = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    private ClusterHarness(MariaDbServer server, ITestOutputHelper output, TestDatabase journal, string directory)
+    private ClusterHarness(ITestOutputHelper output, string provider, string journal, string directory)
     {
-        _server = server;
         _output = output;
-        Journal = journal;
+        Provider = provider;
+        JournalConnectionString = journal;
         Directory = directory;
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
 
-    public TestDatabase Journal { get; }
+    /// <summary>mariadb or postgresql.</summary>
+    public string Provider { get; }
+
+    public string JournalConnectionString { get; }
 
     public string Directory { get; }
 
+    /// <summary>A cluster whose journal is a fresh database on the test MariaDB.</summary>
     public static async Task<ClusterHarness> CreateAsync(MariaDbServer server, ITestOutputHelper output, string name)
     {
         var journal = await server.CreateDatabaseAsync(name + "journal");
+        return Create(output, "mariadb", journal.RootConnectionString);
+    }
+
+    public static ClusterHarness Create(ITestOutputHelper output, string provider, string journalConnectionString)
+    {
         var directory = Path.Combine(Path.GetTempPath(), "sluice-cluster-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
-        return new ClusterHarness(server, output, journal, directory);
+        return new ClusterHarness(output, provider, journalConnectionString, directory);
     }
 
     public NodeProcess Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"node {index} is not running");
@@ -78,8 +86,8 @@ public sealed class ClusterHarness : IAsyncDisposable
             },
             ["Persistence"] = new JsonObject
             {
-                ["Provider"] = "mariadb",
-                ["ConnectionString"] = Journal.RootConnectionString,
+                ["Provider"] = Provider,
+                ["ConnectionString"] = JournalConnectionString,
             },
             ["Admin"] = new JsonObject { ["Address"] = "127.0.0.1", ["Port"] = _ports[i].Admin, ["ApiKeys"] = new JsonArray(ApiKey) },
             ["TuningFiles"] = new JsonArray(RepositoryPaths.File("cluster-config/base.hocon")),
