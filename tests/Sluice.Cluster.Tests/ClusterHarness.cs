@@ -30,10 +30,9 @@ public sealed class ClusterHarness : IAsyncDisposable
         Provider = provider;
         JournalConnectionString = journal;
         Directory = directory;
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
 
-    /// <summary>mariadb or postgresql.</summary>
+    /// <summary>mariadb, postgresql or sqlite (single node).</summary>
     public string Provider { get; }
 
     public string JournalConnectionString { get; }
@@ -84,11 +83,9 @@ public sealed class ClusterHarness : IAsyncDisposable
                 ["Port"] = _ports[i].Remote,
                 ["Seeds"] = new JsonArray(_ports.Take(2).Select(p => (JsonNode)$"127.0.0.1:{p.Remote}").ToArray()),
             },
-            ["Persistence"] = new JsonObject
-            {
-                ["Provider"] = Provider,
-                ["ConnectionString"] = JournalConnectionString,
-            },
+            ["Persistence"] = Provider == "sqlite"
+                ? new JsonObject { ["Provider"] = "sqlite", ["StateDirectory"] = Path.Combine(Directory, "state") }
+                : new JsonObject { ["Provider"] = Provider, ["ConnectionString"] = JournalConnectionString },
             ["Admin"] = new JsonObject { ["Address"] = "127.0.0.1", ["Port"] = _ports[i].Admin, ["ApiKeys"] = new JsonArray(ApiKey) },
             ["TuningFiles"] = new JsonArray(RepositoryPaths.File("cluster-config/base.hocon")),
         };
@@ -118,7 +115,9 @@ public sealed class ClusterHarness : IAsyncDisposable
     {
         try
         {
-            using var response = await _http.GetAsync(AdminUrl(node) + path.TrimStart('/'), ct);
+            using var request = new HttpRequestMessage(HttpMethod.Get, AdminUrl(node) + path.TrimStart('/'));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            using var response = await _http.SendAsync(request, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
         }
@@ -200,6 +199,9 @@ public sealed class ClusterHarness : IAsyncDisposable
             if (node is null) continue;
             if (!node.HasExited) node.Kill();
             node.Dispose();
+            var errors = File.ReadLines(node.LogPath).Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal)
+                || l.Contains("Exception", StringComparison.Ordinal)).Take(20).ToList();
+            if (errors.Count > 0) _output.WriteLine($"--- node {node.Index}: errors in its log ---\n" + string.Join('\n', errors));
         }
         _http.Dispose();
         try

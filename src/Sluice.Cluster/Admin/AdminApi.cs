@@ -84,8 +84,7 @@ public static class AdminApi
             .WithSummary("Update a connector's definition (a changed source or filter re-syncs every table).")
             .Accepts<ConnectorDefinition>("application/json")
             .Produces<ConnectorCommandResult>();
-        connectors.MapDelete("/{id}", (string id, ClusterQueries q, CancellationToken ct) =>
-                BadId(id) ?? (object)CommandAsync(q, new DeleteConnector(id), ct))
+        connectors.MapDelete("/{id}", (string id, ClusterQueries q, CancellationToken ct) => Command(id, q, new DeleteConnector(id), ct))
             .WithSummary("Delete a connector (its destination file is kept).");
         connectors.MapPost("/{id}/pause", (string id, ClusterQueries q, CancellationToken ct) => Command(id, q, new PauseConnector(id), ct))
             .WithSummary("Pause: the connector stops cleanly and stays stopped (also across restarts) until resumed.");
