@@ -43,7 +43,10 @@ public static class AdminApi
     {
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenApi();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapGet("/health", (Node.JournalHealth journal) => journal.Error is { } error
+                ? Results.Json(new { status = "degraded", journal = "unreachable: " + error }, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Ok(new { status = "ok", journal = "ok" }))
+            .WithSummary("Liveness without an API key: 200, or 503 when the journal store is unreachable.");
 
         var connectors = app.MapGroup("/api/connectors").WithTags("connectors");
         connectors.MapGet("/", async (ClusterQueries q, CancellationToken ct) => Results.Ok(await q.ConnectorsAsync(ct)))

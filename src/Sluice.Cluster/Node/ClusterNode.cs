@@ -46,6 +46,8 @@ public static class ClusterNode
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.WebHost.UseUrls($"http://{FormatHost(options.Admin.Address)}:{options.Admin.Port}");
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<JournalHealth>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalHealth>());
         AdminApi.AddServices(builder.Services);
 
         var self = NodeConfiguration.SeedAddress(options.Node.SystemName,
@@ -57,6 +59,7 @@ public static class ClusterNode
         builder.Services.AddAkka(options.Node.SystemName, (akka, services) =>
         {
             var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+            var journalHealth = services.GetRequiredService<JournalHealth>();
             akka.ConfigureLoggers(logging =>
             {
                 logging.LogLevel = level <= LogLevel.Debug ? Akka.Event.LogLevel.DebugLevel : Akka.Event.LogLevel.InfoLevel;
@@ -74,7 +77,7 @@ public static class ClusterNode
                 })
                 .WithClustering(new ClusterOptions { SeedNodes = seeds, Roles = options.Node.Roles.ToArray() })
                 .WithShardRegion<ConnectorRegion>(RegionName,
-                    (_, _) => entityId => ConnectorEntity.Props(entityId, loggerFactory),
+                    (_, _) => entityId => ConnectorEntity.Props(entityId, loggerFactory, journalHealth),
                     new ConnectorMessageExtractor(options.NumberOfShards),
                     new ShardOptions
                     {

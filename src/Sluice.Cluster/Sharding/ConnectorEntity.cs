@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Sluice.Actors;
 using Sluice.Actors.Connector;
 using Sluice.Actors.Contracts;
+using Sluice.Cluster.Node;
 using Sluice.Replication.Discovery;
 
 namespace Sluice.Cluster.Sharding;
@@ -28,11 +29,14 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly string _node;
+    private readonly JournalHealth? _journal;
     private ConnectorEntityState _state = ConnectorEntityState.Empty;
     private IActorRef? _child;
     private ConnectorRuntime? _runtime;
     private volatile ConnectorStatus? _status;
     private string? _lastError;
+    private string? _sourceError;
+    private bool _probing;
     private DateTimeOffset? _startedAt;
     private int _failures;
     private int _generation;
@@ -46,14 +50,20 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
     }
 
     private sealed record RunEnded(int Generation, ConnectorRunResult Result);
+    private sealed record ProbeSource;
+    private sealed record SourceProbed(string? Error);
+
+    /// <summary>How often a running connector's source is probed (the binlog client reconnects quietly; this makes an outage visible).</summary>
+    public static TimeSpan SourceProbeInterval { get; } = TimeSpan.FromSeconds(3);
     private sealed record RestartRun(int Generation);
 
-    public static Props Props(string entityId, ILoggerFactory loggerFactory) =>
-        Akka.Actor.Props.Create(() => new ConnectorEntity(entityId, loggerFactory));
+    public static Props Props(string entityId, ILoggerFactory loggerFactory, JournalHealth? journal = null) =>
+        Akka.Actor.Props.Create(() => new ConnectorEntity(entityId, loggerFactory, journal));
 
-    public ConnectorEntity(string entityId, ILoggerFactory loggerFactory)
+    public ConnectorEntity(string entityId, ILoggerFactory loggerFactory, JournalHealth? journal)
     {
         _id = entityId;
+        _journal = journal;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Sluice.ConnectorEntity");
         _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
@@ -82,6 +92,17 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
             if (r.Generation == _generation && _child is null && _state.Exists && !_state.Paused && !_stoppingSelf) StartRun();
         });
         Command<Terminated>(OnTerminated);
+        Command<ProbeSource>(_ => StartProbe());
+        Command<SourceProbed>(p =>
+        {
+            _probing = false;
+            if (p.Error != _sourceError)
+            {
+                if (p.Error is null) _logger.LogInformation("connector {Connector}: the source is reachable again", _id);
+                else _logger.LogWarning("connector {Connector}: the source is unreachable: {Error}", _id, p.Error);
+            }
+            _sourceError = _child is null ? null : p.Error;
+        });
         Command<StopEntity>(_ => StopSelf());
         Command<PassivateIfUnknown>(_ =>
         {
@@ -236,6 +257,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         Context.Watch(_child);
         runtime.Completion.Task.PipeTo(Self, success: r => new RunEnded(generation, r));
         _logger.LogInformation("connector {Connector}: running on {Node}", _id, _node);
+        Timers.StartPeriodicTimer("probe-source", new ProbeSource(), SourceProbeInterval);
     }
 
     private void OnRunEnded(RunEnded ended)
@@ -248,11 +270,42 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         }
     }
 
+    private void StartProbe()
+    {
+        if (_probing || _child is null || _state.Definition is null) return;
+        _probing = true;
+        ProbeAsync(_state.Definition.SourceConnectionString).PipeTo(Self, success: e => new SourceProbed(e));
+    }
+
+    private static async Task<string?> ProbeAsync(string connectionString)
+    {
+        try
+        {
+            var builder = new MySqlConnector.MySqlConnectionStringBuilder(connectionString) { ConnectionTimeout = 3, Pooling = false };
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await using var connection = new MySqlConnector.MySqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(timeout.Token);
+            await using var command = new MySqlConnector.MySqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(timeout.Token);
+            return null;
+        }
+        catch (MySqlConnector.MySqlException ex) when (ex.ErrorCode == MySqlConnector.MySqlErrorCode.AccessDenied)
+        {
+            return "access denied: " + ex.Message;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or OperationCanceledException or System.Net.Sockets.SocketException or IOException or InvalidOperationException)
+        {
+            return ex is OperationCanceledException ? "no answer in 5 s" : ex.GetBaseException().Message;
+        }
+    }
+
     private void OnTerminated(Terminated terminated)
     {
         if (!terminated.ActorRef.Equals(_child)) return;
         _child = null;
         _runtime = null;
+        _sourceError = null;
+        Timers.Cancel("probe-source");
         if (_afterChildStopped.Count > 0)
         {
             var actions = _afterChildStopped.ToList();
@@ -267,7 +320,11 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         }
         if (_state.Exists && !_state.Paused)
         {
-            // The run ended by itself (a failed setup check, a refused login...): try again later, with a backoff.
+            // The run ended by itself (a failed setup check, a refused login, events that could not be persisted...):
+            // try again later, with a backoff.
+            if (_journal is { Error: { } journalError }) _lastError = "journal store unreachable: " + journalError;
+            else _lastError ??= "the connector stopped unexpectedly (see the node's log)";
+            if (DateTimeOffset.UtcNow - _startedAt > TimeSpan.FromMinutes(1)) _failures = 0;
             _failures++;
             var delay = TimeSpan.FromSeconds(Math.Min(60, 2 * Math.Pow(2, Math.Min(_failures - 1, 5))));
             _logger.LogWarning("connector {Connector}: the run ended ({Error}); retrying in {Delay}", _id, _lastError ?? "no error", delay);
@@ -318,7 +375,9 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         _node,
         _state.Definition?.Redacted(),
         _state.Exists ? _status : null,
-        _child is not null ? _status?.LastError : _lastError ?? _status?.LastError,
+        _journal is { Error: { } journalError } ? "journal store unreachable: " + journalError
+            : _sourceError is not null ? "source unreachable: " + _sourceError
+            : _child is not null ? _status?.LastError : _lastError ?? _status?.LastError,
         _state.RunId,
         _startedAt);
 }
