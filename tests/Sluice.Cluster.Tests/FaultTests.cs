@@ -90,6 +90,43 @@ public sealed class FaultTests(MariaDbServer server, ITestOutputHelper output)
         await CaughtUpAndVerifiedAsync(cluster, "j", destination, source.Name);
     }
 
+    [Fact]
+    public async Task A_destination_that_refuses_writes_shows_in_status_and_the_connector_recovers_by_itself()
+    {
+        var source = await server.CreateDatabaseAsync("destdownsrc");
+        await source.ExecuteAsync("CREATE TABLE d (id INT PRIMARY KEY, v INT NOT NULL); INSERT INTO d SELECT seq, seq FROM seq_1_to_100;");
+        await using var cluster = await ClusterHarness.CreateAsync(server, output, "destdown");
+        cluster.StartNode();
+        await cluster.WaitForMembersAsync(0, 1, TimeSpan.FromSeconds(90));
+        var destination = await CreateAsync(cluster, "d", server.ReplicationConnectionString(), source.Name);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.SendAsync(HttpMethod.Post, 0, "api/connectors/d/pause")).Status);
+        await cluster.WaitForConnectorAsync(0, "d", "paused", i => i["state"]?.GetValue<string>() == "paused", TimeSpan.FromSeconds(60));
+
+        // Another writer holds the DuckDB file (DuckDB allows one writing process): the destination refuses the connector.
+        var holder = new DuckDB.NET.Data.DuckDBConnection($"Data Source={destination}");
+        await holder.OpenAsync();
+        try
+        {
+            await using (var command = holder.CreateCommand())
+            {
+                command.CommandText = "CREATE TABLE IF NOT EXISTS other_writer (x INT)";
+                await command.ExecuteNonQueryAsync();
+            }
+            Assert.Equal(HttpStatusCode.OK, (await cluster.SendAsync(HttpMethod.Post, 0, "api/connectors/d/resume")).Status);
+            await source.ExecuteAsync("INSERT INTO d SELECT seq, seq FROM seq_101_to_180; UPDATE d SET v = 0 WHERE id <= 10; DELETE FROM d WHERE id BETWEEN 11 AND 15;");
+            var refused = await cluster.WaitForConnectorAsync(0, "d", "the refusal in status", i => i["lastError"] is not null, TimeSpan.FromSeconds(60),
+                TimeSpan.FromMilliseconds(250));
+            output.WriteLine($"while the destination refuses: state {refused["state"]}, phase {ClusterHarness.Phase(refused)}, lastError: {refused["lastError"]}");
+        }
+        finally
+        {
+            await holder.DisposeAsync();
+        }
+        await cluster.WaitForConnectorAsync(0, "d", "streaming again", i => i["lastError"] is null && ClusterHarness.Phase(i) == "streaming",
+            TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250));
+        await CaughtUpAndVerifiedAsync(cluster, "d", destination, source.Name);
+    }
+
     private static async Task<string> CreateAsync(ClusterHarness cluster, string id, string sourceConnectionString, string schema)
     {
         var destination = Path.Combine(cluster.Directory, id + ".duckdb");

@@ -31,6 +31,8 @@ public sealed record ConnectorCommandResult(string ConnectorId, string Code, str
 /// <param name="State">not_found | running | paused | failed (the run ended with an error; it is retried) | stopping.</param>
 /// <param name="Node">The cluster address of the node that hosts the entity.</param>
 /// <param name="Status">The running (or last) connector's status.</param>
+/// <param name="LastError">What is wrong now (source or journal unreachable, a failing start...); null when healthy. The
+/// status keeps the connector's last error even after it recovered.</param>
 /// <param name="RunId">The connector actor's id (<c>&lt;id&gt;</c>, or <c>&lt;id&gt;.&lt;n&gt;</c> after a delete and re-create).</param>
 public sealed record ConnectorInfo(
     string ConnectorId,

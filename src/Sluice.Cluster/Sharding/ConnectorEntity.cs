@@ -377,7 +377,9 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         _state.Exists ? _status : null,
         _journal is { Error: { } journalError } ? "journal store unreachable: " + journalError
             : _sourceError is not null ? "source unreachable: " + _sourceError
-            : _child is not null ? _status?.LastError : _lastError ?? _status?.LastError,
+            // A running connector that streams or copies is healthy: its status keeps the last (recovered) error for history.
+            : _child is not null ? (_status?.Phase is "streaming" or "snapshotting" ? null : _status?.LastError)
+            : _lastError ?? _status?.LastError,
         _state.RunId,
         _startedAt);
 }
