@@ -27,7 +27,9 @@ public static class NodeConfiguration
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or System.Text.Json.JsonException or InvalidDataException)
         {
-            throw new NodeConfigurationException($"config {path ?? "(environment)"}: {ex.GetBaseException().Message}");
+            // The binder's own message names the key ("... at 'Node:Port' to type ..."); the JSON reader's names the line.
+            var message = ex is InvalidOperationException ? ex.Message.Replace("'ErrorOnUnknownConfiguration' was set on the provided BinderOptions, but the", "unknown settings:", StringComparison.Ordinal) : ex.GetBaseException().Message;
+            throw new NodeConfigurationException($"config {path ?? "(environment)"}: {message}");
         }
         options.TuningFiles = options.TuningFiles
             .Select(f => Path.IsPathRooted(f) || directory is null ? f : Path.GetFullPath(Path.Combine(directory, f)))
