@@ -64,6 +64,15 @@ public sealed class ScaleOutTests(MariaDbServer server, ITestOutputHelper output
         {
             await cluster.WaitForConnectorAsync(2, $"c{i:00}", "the new row applied", c => ClusterHarness.Applied(c) > 0, TimeSpan.FromSeconds(60));
         }
+
+        // 'sluice ctl cluster leave' asks the fourth node to leave: it hands its connectors back and its process exits.
+        var (code, _, error) = await cluster.CtlAsync(0, "cluster", "leave", fourth);
+        Assert.True(code == 0, error);
+        Assert.True(await cluster.Node(3).WaitForExitAsync(TimeSpan.FromSeconds(60)), "the node asked to leave did not exit");
+        await WaitAllStreamingAsync(cluster, 0);
+        placement = await PlacementAsync(cluster, 0, 3);
+        output.WriteLine("after the leave: " + Describe(placement));
+        Assert.Equal(Connectors, placement.Sum(p => p.Value.Count));
     }
 
     private static Task WaitAllStreamingAsync(ClusterHarness cluster, int via) =>
