@@ -14,6 +14,7 @@ public static class SluiceCommandLine
         root.Subcommands.Add(BinlogCommands.Build(output, error));
         root.Subcommands.Add(SyncCommand.Build(output));
         root.Subcommands.Add(VerifyCommand.Build(output));
+        foreach (var command in Cluster.ClusterCommands.Build(output, error)) root.Subcommands.Add(command);
         return root;
     }
 
@@ -24,8 +25,9 @@ public static class SluiceCommandLine
         var root = Build(output, error);
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        // 'sync' handles SIGINT/SIGTERM itself, to stop the actor system cleanly however long that takes.
-        if (args.Length > 0 && args[0] == "sync") config.ProcessTerminationTimeout = null;
+        // 'sync' and 'serve' handle SIGINT/SIGTERM themselves, to stop the actor system (or leave the cluster) cleanly
+        // however long that takes.
+        if ((args.Length > 0 && args[0] == "sync") || Cluster.ServeCommand.IsServe(args)) config.ProcessTerminationTimeout = null;
         if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
         {
             foreach (var e in parse.Errors) await error.WriteLineAsync("sluice: " + e.Message);
