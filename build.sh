@@ -68,6 +68,7 @@ case "$target" in
   test)
     need_dotnet
     scripts/mariadb-test-server.sh install
+    scripts/postgres-test-server.sh install   # the cluster tests' PostgreSQL journal
     dotnet build Actors.sln -c "$CONFIGURATION"
     start_server
     mkdir -p artifacts
