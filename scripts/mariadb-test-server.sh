@@ -19,6 +19,8 @@ REPL_USER=sluice_repl
 REPL_PASSWORD=sluice-repl-pw
 
 die() { echo "mariadb-test-server: $*" >&2; exit 1; }
+# shellcheck source=scripts/test-server-lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/test-server-lib.sh"
 
 find_bin() {
   local name
@@ -52,16 +54,6 @@ install_server() {
   find_bin mariadbd >/dev/null || die "mariadbd still missing after apt-get install mariadb-server"
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-pick_port() {
-  local i port
-  for i in $(seq 1 50); do
-    port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
-    if ! port_in_use "$port"; then echo "$port"; return 0; fi
-  done
-  die "no free TCP port found on 127.0.0.1"
-}
 
 make_certs() {
   local dir=$1
@@ -80,13 +72,8 @@ make_certs() {
 
 start_server() {
   local dir=$1; shift
-  local owner_pid=""
-  while [ $# -gt 0 ]; do
-    case "$1" in
-      --owner-pid) owner_pid=$2; shift 2 ;;
-      *) die "unknown option '$1' for start" ;;
-    esac
-  done
+  local owner_pid
+  owner_pid=$(parse_owner_pid "$@")
   install_server
   local mariadbd install_db client admin
   mariadbd=$(find_bin mariadbd mysqld) || die "mariadbd not found"
@@ -160,14 +147,7 @@ SLUICE_TEST_MYSQL_SOCKET=$dir/mysqld.sock
 SLUICE_TEST_MYSQL_PID=$pid
 ENV
 
-  if [ -n "$owner_pid" ]; then
-    # Watchdog: when the owner (a test host, build.sh) goes away without stopping us, stop and clean up.
-    local self
-    self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-    setsid nohup bash -c "while kill -0 $owner_pid 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 1; done; \
-      [ -f '$dir/server.env' ] && '$self' stop '$dir'" >/dev/null 2>&1 &
-    disown || true
-  fi
+  start_watchdog "$owner_pid" "$pid" "$dir" "$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
   echo "mariadb-test-server: MariaDB $("$client" --no-defaults --socket="$dir/mysqld.sock" -uroot -N -e 'SELECT VERSION()') on 127.0.0.1:$port (datadir $dir)" >&2
 }
 

@@ -15,6 +15,8 @@ set -euo pipefail
 USER_NAME=sluice
 
 die() { echo "postgres-test-server: $*" >&2; exit 1; }
+# shellcheck source=scripts/test-server-lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/test-server-lib.sh"
 
 find_bin() {
   local name=$1 dir
@@ -46,26 +48,11 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-pick_port() {
-  local i port
-  for i in $(seq 1 50); do
-    port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
-    if ! port_in_use "$port"; then echo "$port"; return 0; fi
-  done
-  die "no free TCP port found on 127.0.0.1"
-}
 
 start_server() {
   local dir=$1; shift
-  local owner_pid=""
-  while [ $# -gt 0 ]; do
-    case "$1" in
-      --owner-pid) owner_pid=$2; shift 2 ;;
-      *) die "unknown option '$1' for start" ;;
-    esac
-  done
+  local owner_pid
+  owner_pid=$(parse_owner_pid "$@")
   install_server
   local initdb pg_ctl
   initdb=$(find_bin initdb); pg_ctl=$(find_bin pg_ctl)
@@ -93,13 +80,7 @@ SLUICE_TEST_PG_PORT=$port
 SLUICE_TEST_PG_USER=$USER_NAME
 SLUICE_TEST_PG_PID=$pid
 ENV
-  if [ -n "$owner_pid" ]; then
-    local self
-    self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-    setsid nohup bash -c "while kill -0 $owner_pid 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 1; done; \
-      [ -f '$dir/server.env' ] && '$self' stop '$dir'" >/dev/null 2>&1 &
-    disown || true
-  fi
+  start_watchdog "$owner_pid" "$pid" "$dir" "$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
   echo "postgres-test-server: PostgreSQL on 127.0.0.1:$port (datadir $dir/data)" >&2
 }
 
