@@ -19,7 +19,8 @@ namespace Sluice.Actors.Merge;
 /// from then on (<see cref="ChunkWindow"/>); the snapshot actor then SELECTs the chunk and reads the high watermark
 /// (HW). The chunk is held until the stream position seen here reaches HW — every change before HW has then been
 /// received — then the touched keys are dropped from it and the rest written (queued behind the changes received
-/// before, so writes keep stream order). A chunk never overwrites a newer change; a deleted row never comes back.
+/// before, so writes keep stream order). Several windows may be open (the snapshot actor reads the next chunk while
+/// the previous one waits or is written); every change is recorded in each, and chunks are released in order. A chunk never overwrites a newer change; a deleted row never comes back.
 /// For tables without primary key (<see cref="PassBatchRead"/>) each batch of the one consistent pass is reconciled
 /// against the keys recorded so far and written at once (the window stays open for the whole pass).
 /// </para>
@@ -36,15 +37,14 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
     private readonly SharedDestination _destination;
     private readonly int _generation;
     private readonly IActorRef _connector;
-    private readonly ChunkWindow _window;
+    private readonly SortedDictionary<long, ChunkWindow> _windows = [];
+    private readonly SortedDictionary<long, (ChunkRead Chunk, IActorRef ReplyTo)> _held = [];
     private readonly Queue<Work> _queue = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _writing;
     private bool _broken;
     private bool _routed;
     private string? _streamPosition;
-    private long _windowChunk = -1;
-    private (ChunkRead Chunk, IActorRef ReplyTo)? _held;
 
     private abstract record Work;
     private sealed record ChangesWork(List<RowChange> Changes, string Position, List<(IActorRef Reader, long Seq)> Acks) : Work;
@@ -62,7 +62,6 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
         _destination = destination;
         _generation = generation;
         _connector = connector;
-        _window = new ChunkWindow(mapping.Destination);
 
         Receive<ApplyChanges>(OnApplyChanges);
         Receive<StreamProgress>(p => OnStreamPosition(p.Position));
@@ -77,10 +76,8 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
         Receive<PassBatchRead>(OnPassBatch);
         Receive<CloseWindow>(c =>
         {
-            if (c.ChunkId != _windowChunk) return;
-            _window.Abandon();
-            _windowChunk = -1;
-            _held = null;
+            _windows.Remove(c.ChunkId);
+            _held.Remove(c.ChunkId);
         });
         Receive<WriteDone>(OnWriteDone);
         Receive<WriteFailed>(f => throw new DestinationWriteException(_mapping.Destination.Id.ToString(), f.Error));
@@ -114,9 +111,9 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
             return;
         }
 
-        if (_window.IsOpen)
+        foreach (var window in _windows.Values)
         {
-            foreach (var change in changes) _window.Record(change);
+            foreach (var change in changes) window.Record(change);
         }
         // Coalesce with the last queued change batch when it is not being written yet.
         if (_queue.Count > 0 && _queue.Last() is ChangesWork last && last.Changes.Count + changes.Count <= MaxCoalescedRowChanges
@@ -154,38 +151,48 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
             Stash.Stash();
             return;
         }
-        if (_window.IsOpen) _window.Abandon();
-        _held = null;
-        _window.Open();
-        _windowChunk = open.ChunkId;
+        // Chunk ids grow within a snapshot run: a smaller one means a new run, whose windows replace the old ones.
+        if (_windows.Count > 0 && open.ChunkId <= _windows.Keys.Max())
+        {
+            _windows.Clear();
+            _held.Clear();
+        }
+        var window = new ChunkWindow(_mapping.Destination);
+        window.Open();
+        _windows[open.ChunkId] = window;
         Sender.Tell(new WindowOpened(open.ChunkId));
     }
 
     private void OnChunkRead(ChunkRead chunk)
     {
-        if (chunk.ChunkId != _windowChunk || !_window.IsOpen)
+        if (!_windows.ContainsKey(chunk.ChunkId))
         {
             _log.Warning("table {0}: chunk {1} arrived without its window; dropped", _mapping.Destination.Id, chunk.ChunkId);
             return;
         }
-        _held = (chunk, Sender);
+        _held[chunk.ChunkId] = (chunk, Sender);
         TryReleaseChunk();
     }
 
     private void TryReleaseChunk()
     {
-        if (_held is not { } held || _streamPosition is null) return;
-        if (BinlogPositionComparer.Instance.Compare(_streamPosition, held.Chunk.HighWatermark) < 0) return;
-        _held = null;
-        var reconciled = _window.Reconcile(held.Chunk.Rows);
-        _windowChunk = -1;
-        _queue.Enqueue(new ChunkWork(held.Chunk.ChunkId, reconciled.Rows, reconciled.Dropped, held.ReplyTo));
-        Kick();
+        // Released in chunk order (watermarks grow with it), each against its own window.
+        while (_streamPosition is not null && _held.Count > 0)
+        {
+            var (id, held) = _held.First();
+            if (BinlogPositionComparer.Instance.Compare(_streamPosition, held.Chunk.HighWatermark) < 0) return;
+            _held.Remove(id);
+            var window = _windows[id];
+            _windows.Remove(id);
+            var reconciled = window.Reconcile(held.Chunk.Rows);
+            _queue.Enqueue(new ChunkWork(id, reconciled.Rows, reconciled.Dropped, held.ReplyTo));
+            Kick();
+        }
     }
 
     private void OnPassBatch(PassBatchRead batch)
     {
-        if (batch.ChunkId != _windowChunk || !_window.IsOpen)
+        if (!_windows.TryGetValue(batch.ChunkId, out var window))
         {
             _log.Warning("table {0}: pass batch {1} arrived without its window; dropped", _mapping.Destination.Id, batch.ChunkId);
             return;
@@ -193,7 +200,7 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
         var kept = new List<object?[]>(batch.Rows.Count);
         foreach (var row in batch.Rows)
         {
-            if (!_window.WasTouched(_window.KeyOf(row))) kept.Add(row);
+            if (!window.WasTouched(window.KeyOf(row))) kept.Add(row);
         }
         _queue.Enqueue(new ChunkWork(batch.ChunkId, kept, batch.Rows.Count - kept.Count, Sender));
         Kick();

@@ -9,10 +9,11 @@ using Sluice.Replication.Values;
 namespace Sluice.Actors.Snapshot;
 
 /// <summary>
-/// Copies one table, one chunk in flight. Tables with a primary key: for each chunk, open a window at the merge actor,
+/// Copies one table. Tables with a primary key: for each chunk, open a window at the merge actor,
 /// SELECT the next keyset chunk after the last committed key (<see cref="ChunkReader"/>), read the high watermark,
 /// hand both to the merge actor, wait until it wrote the reconciled chunk, tell the connector to persist the chunk's
-/// last key, and go on (progress persisted late only means re-reading chunks after a crash). Tables without one: the window is opened before one consistent pass
+/// last key. The next chunk is read while the previous one waits for its watermark or is written (at most
+/// <see cref="MaxChunksInFlight"/> chunks in memory); progress persisted late only means re-reading chunks after a crash. Tables without one: the window is opened before one consistent pass
 /// (<see cref="ChunkReader.ReadWholeTableAsync"/>) and stays open for all of it; each batch is written as it comes; an
 /// interrupted pass starts over. Any failure closes the window and is reported to the connector (which retries later).
 /// </summary>
@@ -27,13 +28,18 @@ public sealed class TableSnapshotActor : ReceiveActor
     private readonly CancellationTokenSource _cts = new();
     private MySqlConnection? _connection;
     private IAsyncEnumerator<IReadOnlyList<object?[]>>? _pass;
-    private object?[]? _lastKey;
+    private object?[]? _nextKey;
     private long _rowsCopied;
     private long _chunkId;
-    private SnapshotChunk? _pendingChunk;
+    private bool _reading;
+    private bool _readLast;
+    private readonly Queue<(long Id, SnapshotChunk Chunk)> _inMerge = new();
+
+    /// <summary>Chunks read and not yet written (one being written or waiting for its watermark, one being read).</summary>
+    public const int MaxChunksInFlight = 2;
 
     private sealed record Connected(MySqlConnection Connection);
-    private sealed record ChunkFetched(SnapshotChunk Chunk, string HighWatermark);
+    private sealed record ChunkFetched(long ChunkId, SnapshotChunk Chunk, string HighWatermark);
     private sealed record PassStep(IReadOnlyList<object?[]>? Batch);
     private sealed record Failed(Exception Error);
 
@@ -51,7 +57,7 @@ public sealed class TableSnapshotActor : ReceiveActor
         _connector = connector;
         if (mapping.Source.HasPrimaryKey)
         {
-            _lastKey = lastKey is null ? null : ChunkKeyCodec.Decode(lastKey);
+            _nextKey = lastKey is null ? null : ChunkKeyCodec.Decode(lastKey);
             _rowsCopied = rowsCopied;
         }
 
@@ -63,7 +69,7 @@ public sealed class TableSnapshotActor : ReceiveActor
         Receive<WindowOpened>(w => w.ChunkId == _chunkId, _ => OnWindowOpened());
         Receive<ChunkFetched>(OnChunkFetched);
         Receive<PassStep>(OnPassStep);
-        Receive<ChunkWritten>(w => w.ChunkId == _chunkId, OnChunkWritten);
+        Receive<ChunkWritten>(OnChunkWritten);
         Receive<Failed>(f => Fail(f.Error));
         Receive<Status.Failure>(f => Fail(f.Cause));
     }
@@ -101,6 +107,7 @@ public sealed class TableSnapshotActor : ReceiveActor
     private void NextWindow()
     {
         _chunkId++;
+        _reading = true;
         _merge.Tell(new OpenWindow(_chunkId));
     }
 
@@ -110,25 +117,29 @@ public sealed class TableSnapshotActor : ReceiveActor
         var ct = _cts.Token;
         if (_mapping.Source.HasPrimaryKey)
         {
-            var lastKey = _lastKey;
-            FetchChunkAsync(connection, lastKey, ct).PipeTo(Self, failure: ex => new Failed(ex));
+            FetchChunkAsync(_chunkId, connection, _nextKey, ct).PipeTo(Self, failure: ex => new Failed(ex));
             return;
         }
         _pass ??= ChunkReader.ReadWholeTableAsync(connection, _mapping, _chunkSize, ct).GetAsyncEnumerator(ct);
         StepPass();
     }
 
-    private async Task<ChunkFetched> FetchChunkAsync(MySqlConnection connection, object?[]? lastKey, CancellationToken ct)
+    private async Task<ChunkFetched> FetchChunkAsync(long id, MySqlConnection connection, object?[]? lastKey, CancellationToken ct)
     {
         var chunk = await ChunkReader.ReadChunkAsync(connection, _mapping, lastKey, _chunkSize, ct);
         var highWatermark = await SourcePositions.ReadCurrentAsync(connection, ct);
-        return new ChunkFetched(chunk, highWatermark);
+        return new ChunkFetched(id, chunk, highWatermark);
     }
 
     private void OnChunkFetched(ChunkFetched fetched)
     {
-        _pendingChunk = fetched.Chunk;
-        _merge.Tell(new ChunkRead(_chunkId, fetched.Chunk.Rows, fetched.HighWatermark));
+        _reading = false;
+        _merge.Tell(new ChunkRead(fetched.ChunkId, fetched.Chunk.Rows, fetched.HighWatermark));
+        _inMerge.Enqueue((fetched.ChunkId, fetched.Chunk));
+        _nextKey = fetched.Chunk.LastKey;
+        _readLast = fetched.Chunk.IsLast;
+        // Read the next chunk while this one waits for its watermark and is written.
+        if (!_readLast && _inMerge.Count < MaxChunksInFlight) NextWindow();
     }
 
     private void StepPass()
@@ -160,17 +171,17 @@ public sealed class TableSnapshotActor : ReceiveActor
             StepPass();
             return;
         }
-        var chunk = _pendingChunk!;
-        _pendingChunk = null;
+        if (_inMerge.Count == 0 || _inMerge.Peek().Id != written.ChunkId) return;
+        var (_, chunk) = _inMerge.Dequeue();
         _rowsCopied += chunk.Rows.Count;
-        _lastKey = chunk.LastKey;
+        // Progress is persisted in chunk order; the next chunk does not wait for it (a crash only re-reads chunks).
         _connector.Tell(new ChunkDone(Table, chunk.LastKey is null ? null : ChunkKeyCodec.Encode(chunk.LastKey), _rowsCopied, chunk.IsLast));
-        // The next chunk does not wait for the progress to be persisted: a crash before it is only re-reads chunks.
-        if (!chunk.IsLast) NextWindow();
+        if (!_readLast && !_reading) NextWindow();
     }
 
     private void Fail(Exception error)
     {
+        foreach (var (id, _) in _inMerge) _merge.Tell(new CloseWindow(id));
         _merge.Tell(new CloseWindow(_chunkId));
         _log.Warning("table {0}: the snapshot failed: {1}", Table, error.Message);
         _connector.Tell(new SnapshotFailed(Table, error.GetBaseException().Message));
