@@ -410,6 +410,12 @@ public sealed class DuckDbDestinationTests : IAsyncLifetime
         Assert.Equal(At(0), Query("SELECT _fivetran_synced FROM types.direct WHERE id = 2989")[0][0]);
         Assert.Equal("p2", await _destination.ReadPositionAsync(direct.Id));
 
+        // A key given twice in one chunk (two source keys with one canonical value): the last row wins.
+        var twice = TypedRow(5000);
+        twice[6] = "second";
+        await _destination.WriteReconciledChunkAsync(direct, [TypedRow(5000), twice]);
+        Assert.Equal("second", Query("SELECT s FROM types.direct WHERE id = 5000")[0][0]);
+
         // Without primary key: the same rows again collapse onto their _fivetran_id with the next indexes.
         await _destination.WriteSnapshotChunkAsync(Products, [["a", 1L], ["b", 2L]], "s1");
         await _destination.WriteSnapshotChunkAsync(Products, [["b", 2L], ["c", 3L]], "s2");
