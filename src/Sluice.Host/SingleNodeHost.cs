@@ -120,6 +120,17 @@ public sealed class SingleNodeHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The persisted state of connector <paramref name="connectorId"/> (its salt, checkpoint, tables), recovered from the
+    /// state store without running it; <see cref="ConnectorState.IsInitialized"/> is false for a connector never started.
+    /// </summary>
+    public async Task<ConnectorState> ReadConnectorStateAsync(string connectorId, CancellationToken ct = default)
+    {
+        var result = new TaskCompletionSource<ConnectorState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        System.ActorOf(ConnectorStateReader.Props(connectorId, result));
+        return await result.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Asks the running connector for its status (null when none runs).</summary>
     public async Task<ConnectorStatus?> AskStatusAsync(TimeSpan timeout)
     {

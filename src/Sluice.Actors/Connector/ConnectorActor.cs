@@ -63,6 +63,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private (DateTime At, long Rows)? _rateSample;
     private double _rate;
     private ConnectorRunResult? _result;
+    private Task<Discovered>? _discovering;
 
     private sealed class TableRuntime(SourceTable source)
     {
@@ -191,7 +192,8 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var firstStart = _target is null && destination is null;
         var once = _runtime.Once;
         var ct = _cts.Token;
-        DiscoverAsync(state, config, destination, firstStart, once, ct).PipeTo(Self, failure: ex => new StartFailed(ex));
+        _discovering = DiscoverAsync(state, config, destination, firstStart, once, ct);
+        _discovering.PipeTo(Self, failure: ex => new StartFailed(ex));
     }
 
     private static async Task<Discovered> DiscoverAsync(ConnectorState state, ConnectorConfig config, SharedDestination? destination,
@@ -296,6 +298,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnDiscovered(Discovered d)
     {
+        if (_stopping) return; // BeginStop closes what this start opened
         if (d.Setup is { CanReplicate: false } setup)
         {
             Fail("the source is not ready for replication:\n" + setup.ToText());
@@ -361,6 +364,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnDestinationReady(DestinationReady ready)
     {
+        if (_stopping) return;
         var events = new List<IConnectorEvent>();
         foreach (var (id, table) in _tables)
         {
@@ -791,8 +795,27 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             _result = new ConnectorRunResult(outcome, error, BuildStatus());
             var destination = _destination;
             _destination = null;
-            (destination is null ? Task.CompletedTask : destination.DisposeAsync().AsTask())
-                .ContinueWith(_ => new DestinationClosed(), TaskScheduler.Default).PipeTo(Self);
+            var discovering = _discovering;
+            _cts.Cancel();
+            CloseAsync(destination, discovering).PipeTo(Self);
+        }
+        static async Task<DestinationClosed> CloseAsync(SharedDestination? destination, Task<Discovered>? discovering)
+        {
+            // A start still in progress may open the destination: wait for it, and close whatever it opened.
+            if (discovering is not null)
+            {
+                try
+                {
+                    var late = await discovering;
+                    if (late.Destination is not null && !ReferenceEquals(late.Destination, destination)) await late.Destination.DisposeAsync();
+                }
+                catch (Exception)
+                {
+                    // A start that failed opened nothing to close (or was cancelled).
+                }
+            }
+            if (destination is not null) await destination.DisposeAsync();
+            return new DestinationClosed();
         }
         if (wasUp || _reached is not null) PersistCheckpoint(Close);
         else Close();
