@@ -31,9 +31,9 @@ public sealed record ConnectorConfig(
     /// <summary>
     /// Batches read ahead from the binlog and not yet applied by every table (the reader's bound). Batches waiting at a
     /// table while it writes are applied together in one destination transaction, so the bound is also how far that
-    /// coalescing can go (10 × 5,000 = TableMergeActor.MaxCoalescedRowChanges).
+    /// coalescing can go (up to 5 × 5,000 while one batch is written).
     /// </summary>
-    public int MaxInFlightBatches { get; init; } = 10;
+    public int MaxInFlightBatches { get; init; } = 6;
 
     /// <summary>The stream checkpoint is persisted at most this often (destination positions make replays idempotent).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
