@@ -14,8 +14,11 @@ namespace Sluice.Replication.Destinations.DuckDb;
 /// without a primary key, <c>_fivetran_id</c> (VARCHAR key: <see cref="CanonicalValues.Hash"/> of the stored values)
 /// and <c>_fivetran_index</c> (BIGINT, one more for every change applied to the table).
 /// <para>
-/// A batch is staged with the appender into a TEMP table and merged with one <c>INSERT … ON CONFLICT DO UPDATE</c>
-/// (the last change per key wins) inside one transaction that also upserts <c>_sluice.positions</c>.
+/// A batch is reduced to the last change per key, staged with the appender into the table's TEMP staging table
+/// (created once, emptied after each merge) and merged with one <c>INSERT … ON CONFLICT DO UPDATE</c> inside one
+/// transaction that also upserts <c>_sluice.positions</c>. Snapshot rows are first appended straight into the table
+/// and merged that way only when one of their keys exists already (see <see cref="ApplyCoreAsync"/>). The connection
+/// runs DuckDB with one thread and <c>preserve_insertion_order = false</c>.
 /// </para>
 /// </summary>
 public sealed class DuckDbDestination : IDestination
