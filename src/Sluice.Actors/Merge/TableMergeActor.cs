@@ -212,10 +212,14 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
         _writing = true;
         var work = _queue.Peek();
         var table = _mapping.Destination;
+        var destination = _destination;
+        var generation = _generation;
+        // Off the actor's thread (DuckDB writes synchronously): meanwhile this actor converts the next batches and opens
+        // the next chunk window, so the snapshot reads its next chunk while this one is written.
         Task task = work switch
         {
-            ChangesWork c => _destination.ApplyAsync(_generation, table, c.Changes, c.Position),
-            ChunkWork k => _destination.WriteChunkAsync(_generation, table, k.Rows),
+            ChangesWork c => Task.Run(() => destination.ApplyAsync(generation, table, c.Changes, c.Position)),
+            ChunkWork k => Task.Run(() => destination.WriteChunkAsync(generation, table, k.Rows)),
             _ => throw new InvalidOperationException(),
         };
         task.ContinueWith(t => t.IsCompletedSuccessfully ? (object)new WriteDone(work) : new WriteFailed(t.Exception?.GetBaseException() ?? new TaskCanceledException()),

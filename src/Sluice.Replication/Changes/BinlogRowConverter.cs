@@ -276,7 +276,9 @@ public sealed class BinlogRowConverter
         {
             return column.Type.Kind switch
             {
-                DestinationTypeKind.Boolean => ToBoolean(raw, column),
+                DestinationTypeKind.Boolean => ToBoolean(raw, column) ? True : False,
+                // A decoded signed integer is already the canonical boxed long: no new box.
+                DestinationTypeKind.Integer or DestinationTypeKind.Long when raw is long l && (l >= 0 || !source.IsUnsigned) => raw,
                 DestinationTypeKind.Integer or DestinationTypeKind.Long => ToLong(raw, source, info),
                 DestinationTypeKind.BigDecimal => ToBigDecimal(raw, source, info),
                 DestinationTypeKind.Double => ToDouble(raw),
@@ -315,6 +317,9 @@ public sealed class BinlogRowConverter
             _ => CanonicalValues.EpochUtc,
         };
     }
+
+    private static readonly object True = true;
+    private static readonly object False = false;
 
     private bool ToBoolean(object raw, DestinationColumn column) => raw switch
     {

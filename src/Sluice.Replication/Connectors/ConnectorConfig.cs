@@ -28,8 +28,12 @@ public sealed record ConnectorConfig(
     /// <summary>At most this many row changes in one batch the binlog reader hands on (a transaction larger than this spills over several).</summary>
     public int MaxBatchRowChanges { get; init; } = 5_000;
 
-    /// <summary>Batches read ahead from the binlog and not yet applied by every table (the reader's bound).</summary>
-    public int MaxInFlightBatches { get; init; } = 4;
+    /// <summary>
+    /// Batches read ahead from the binlog and not yet applied by every table (the reader's bound). Batches waiting at a
+    /// table while it writes are applied together in one destination transaction, so the bound is also how far that
+    /// coalescing can go (up to 5 × 5,000 while one batch is written).
+    /// </summary>
+    public int MaxInFlightBatches { get; init; } = 6;
 
     /// <summary>The stream checkpoint is persisted at most this often (destination positions make replays idempotent).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);

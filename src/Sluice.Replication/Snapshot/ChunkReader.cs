@@ -67,17 +67,23 @@ public static class ChunkReader
             for (var i = 0; i < keys.Count; i++) command.Parameters.AddWithValue("@k" + i, lastKey[i]);
         }
 
-        var rows = new List<object?[]>(Math.Min(chunkSize, 4096));
+        var rows = new List<object?[]>(Math.Min(chunkSize, 65_536));
         object?[]? last = lastKey;
+        // The raw key of the current row (converted once, for the last row).
+        var raw = new object[keys.Count];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             var rawStart = destination.Columns.Count;
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(ReadRow(reader, table));
-                last = new object?[keys.Count];
-                for (var i = 0; i < keys.Count; i++) last[i] = keys[i].Raw(reader.GetValue(rawStart + i));
+                for (var i = 0; i < raw.Length; i++) raw[i] = reader.GetValue(rawStart + i);
             }
+        }
+        if (rows.Count > 0)
+        {
+            last = new object?[keys.Count];
+            for (var i = 0; i < keys.Count; i++) last[i] = keys[i].Raw(raw[i]);
         }
         return new SnapshotChunk(rows, last, rows.Count < chunkSize);
     }

@@ -34,8 +34,10 @@ public static class CanonicalValues
     /// <summary>A BIGDECIMAL from its exact text: a <see cref="decimal"/> when that round-trips to the same text, else the text.</summary>
     public static object BigDecimal(string text)
     {
+        Span<char> formatted = stackalloc char[64];
         if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-            && value.ToString(CultureInfo.InvariantCulture) == text)
+            && value.TryFormat(formatted, out var written, default, CultureInfo.InvariantCulture)
+            && formatted[..written].SequenceEqual(text))
         {
             return value;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -41,25 +42,105 @@ public static class ValueNormalizer
     private static bool IsFloat(DestinationColumn column) =>
         string.Equals(column.Source?.DataType, "float", StringComparison.OrdinalIgnoreCase);
 
+    private static readonly object True = true;
+    private static readonly object False = false;
+    private static readonly ConditionalWeakTable<DestinationTable, ReadPlan[]> Plans = new();
+
+    /// <summary>How <see cref="ReadRow"/> reads a column: typed getters where the source type allows, else <see cref="Normalize"/>.</summary>
+    private enum ReadPlan : byte
+    {
+        Generic,
+        /// <summary>Signed/unsigned integer types up to INT (and signed BIGINT) into INTEGER/LONG: GetInt64.</summary>
+        Int64,
+        /// <summary>TINYINT(1) into BOOLEAN: GetInt64 != 0.</summary>
+        BooleanFromInteger,
+        /// <summary>DECIMAL/NUMERIC of precision up to 28 (System.Decimal holds it exactly, scale kept): GetDecimal.</summary>
+        Decimal,
+        /// <summary>DATE/DATETIME/TIMESTAMP: GetMySqlDateTime (zero and invalid dates handled as in <see cref="Normalize"/>).</summary>
+        Temporal,
+    }
+
+    private static ReadPlan[] PlanFor(DestinationTable table) => table.Columns.Select(column =>
+    {
+        var source = column.Source;
+        if (source is null) return ReadPlan.Generic;
+        var integer = source.DataType is "tinyint" or "smallint" or "mediumint" or "int" or "integer"
+            || (source.DataType == "bigint" && !source.IsUnsigned);
+        return column.Type.Kind switch
+        {
+            DestinationTypeKind.Integer or DestinationTypeKind.Long when integer => ReadPlan.Int64,
+            DestinationTypeKind.Boolean when integer => ReadPlan.BooleanFromInteger,
+            DestinationTypeKind.BigDecimal when source.DataType is "decimal" or "numeric"
+                && column.Type.Precision is > 0 and <= 28 => ReadPlan.Decimal,
+            DestinationTypeKind.Date or DestinationTypeKind.TimestampNtz or DestinationTypeKind.Timestamp
+                when source.DataType is "date" or "datetime" or "timestamp" => ReadPlan.Temporal,
+            _ => ReadPlan.Generic,
+        };
+    }).ToArray();
+
     /// <summary>Reads the current row of a reader over <see cref="SelectSql"/> into canonical values.</summary>
     public static object?[] ReadRow(MySqlDataReader reader, DestinationTable table)
     {
-        var row = new object?[table.Columns.Count];
+        var plan = Plans.GetValue(table, PlanFor);
+        var columns = table.Columns;
+        var row = new object?[columns.Count];
         for (var i = 0; i < row.Length; i++)
         {
-            var column = table.Columns[i];
             if (reader.IsDBNull(i))
             {
-                row[i] = Normalize(null, column);
+                row[i] = Normalize(null, columns[i]);
                 continue;
             }
-            // DECIMAL(65,30) overflows System.Decimal: read the exact text.
-            object raw = column.Type.Kind == DestinationTypeKind.BigDecimal && column.Source?.DataType is "decimal" or "numeric"
-                ? reader.GetMySqlDecimal(i)
-                : reader.GetValue(i);
-            row[i] = Normalize(raw, column);
+            try
+            {
+                row[i] = plan[i] switch
+                {
+                    ReadPlan.Int64 => reader.GetInt64(i),
+                    ReadPlan.BooleanFromInteger => reader.GetInt64(i) != 0 ? True : False,
+                    ReadPlan.Decimal => reader.GetDecimal(i),
+                    ReadPlan.Temporal => NormalizeTemporal(reader.GetMySqlDateTime(i), columns[i]),
+                    _ => ReadGeneric(reader, i, columns[i]),
+                };
+            }
+            catch (Exception ex) when (ex is InvalidCastException or OverflowException or FormatException && plan[i] != ReadPlan.Generic)
+            {
+                // The general path converts what it can and names the column in its error.
+                row[i] = ReadGeneric(reader, i, columns[i]);
+            }
         }
         return row;
+    }
+
+    private static object? ReadGeneric(MySqlDataReader reader, int i, DestinationColumn column)
+    {
+        // DECIMAL(65,30) overflows System.Decimal: read the exact text.
+        object raw = column.Type.Kind == DestinationTypeKind.BigDecimal && column.Source?.DataType is "decimal" or "numeric"
+            ? reader.GetMySqlDecimal(i)
+            : reader.GetValue(i);
+        return raw is string text && column.Type.Kind == DestinationTypeKind.String ? text : Normalize(raw, column);
+    }
+
+    private static object? NormalizeTemporal(MySqlDateTime m, DestinationColumn column)
+    {
+        var value = FromParts(m.Year, m.Month, m.Day, m.Hour, m.Minute, m.Second, m.Microsecond);
+        if (value is null)
+        {
+            // An unparsable value is the epoch in a key column, else NULL.
+            if (column.PrimaryKeyOrdinal == 0) return null;
+            return column.Type.Kind switch
+            {
+                DestinationTypeKind.Date => CanonicalValues.EpochDate,
+                DestinationTypeKind.TimestampNtz => CanonicalValues.EpochNtz,
+                _ => CanonicalValues.EpochUtc,
+            };
+        }
+        var v = value.Value;
+        return column.Type.Kind switch
+        {
+            DestinationTypeKind.Date => DateOnly.FromDateTime(v),
+            DestinationTypeKind.TimestampNtz => v,
+            _ => DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        };
     }
 
     /// <summary>Converts one source value for a column; throws <see cref="FormatException"/> naming the column when the value does not fit.</summary>

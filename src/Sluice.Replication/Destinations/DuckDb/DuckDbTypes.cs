@@ -29,14 +29,31 @@ public static class DuckDbTypes
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown destination type"),
     };
 
+    /// <summary>Decimals up to this precision are held by System.Decimal exactly and appended as such.</summary>
+    public const int MaxNativeDecimalPrecision = 28;
+
+    /// <summary>A BIGDECIMAL stored as a DuckDB DECIMAL that the appender fills from a System.Decimal.</summary>
+    internal static bool IsNativeDecimal(DestinationType type) =>
+        type.Kind == DestinationTypeKind.BigDecimal && type.Precision > 0 && type.Precision <= MaxNativeDecimalPrecision;
+
     /// <summary>
-    /// The staging (appender) type: decimals and JSON are staged as text and TIMESTAMPTZ as TIMESTAMP (UTC wall clock),
-    /// then cast by the merge statement; everything else is staged as its physical type.
+    /// The staging (appender) type: decimals wider than System.Decimal and JSON are staged as text and TIMESTAMPTZ as
+    /// TIMESTAMP (UTC wall clock), then cast by the merge statement; everything else is staged as its physical type.
     /// </summary>
     internal static string Staging(DestinationType type) => type.Kind switch
     {
-        DestinationTypeKind.BigDecimal or DestinationTypeKind.Json => "VARCHAR",
+        DestinationTypeKind.BigDecimal when !IsNativeDecimal(type) => "VARCHAR",
+        DestinationTypeKind.Json => "VARCHAR",
         DestinationTypeKind.Timestamp => "TIMESTAMP",
         _ => Physical(type),
+    };
+
+    /// <summary>Whether the appender writes canonical values of the type straight into its physical column.</summary>
+    internal static bool AppendsDirectly(DestinationType type) => type.Kind switch
+    {
+        // DECIMAL(29..38) may hold values only their text carries; JSON is filled through a cast.
+        DestinationTypeKind.BigDecimal => IsNativeDecimal(type) || Physical(type) == "VARCHAR",
+        DestinationTypeKind.Json => false,
+        _ => true,
     };
 }

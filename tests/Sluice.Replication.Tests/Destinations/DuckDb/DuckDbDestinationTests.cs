@@ -363,6 +363,66 @@ public sealed class DuckDbDestinationTests : IAsyncLifetime
             types);
     }
 
+    private static DestinationTable TypedTable(string name) => new(new TableId("types", name),
+    [
+        new DestinationColumn("id", DestinationType.Long, PrimaryKeyOrdinal: 1),
+        new DestinationColumn("b", DestinationType.Boolean),
+        new DestinationColumn("i", DestinationType.Integer),
+        new DestinationColumn("price", DestinationType.BigDecimal(12, 2)),
+        new DestinationColumn("wide", DestinationType.BigDecimal(65, 30)),
+        new DestinationColumn("d", DestinationType.Double),
+        new DestinationColumn("s", DestinationType.String),
+        new DestinationColumn("bin", DestinationType.Binary),
+        new DestinationColumn("dt", DestinationType.Date),
+        new DestinationColumn("ntz", DestinationType.TimestampNtz),
+        new DestinationColumn("tz", DestinationType.Timestamp),
+    ]);
+
+    private static object?[] TypedRow(long id) =>
+    [
+        id, id % 2 == 0, id * 10, 12.5m + id, "-12345678901234567890123456789012345.123456789012345678901234567891",
+        0.1 * id, "héllo " + id, new byte[] { 0, 1, (byte)id }, new DateOnly(1970, 1, 1).AddDays((int)id),
+        new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Unspecified).AddTicks(id * 10),
+        new DateTime(2024, 2, 29, 12, 0, 0, DateTimeKind.Utc).AddSeconds(id),
+    ];
+
+    [Fact]
+    public async Task Snapshot_rows_appended_straight_equal_merged_ones_and_existing_keys_fall_back_to_merging()
+    {
+        var merged = TypedTable("merged");
+        var direct = TypedTable("direct");
+        var rows = Enumerable.Range(1, 3000).Select(i => TypedRow(i)).Append(TypedRow(3001)[..2].Concat(new object?[9]).ToArray()).ToList();
+        await _destination.ApplyAsync(merged, rows.Select(RowChange.Upsert).ToList(), "p1");
+        await _destination.WriteReconciledChunkAsync(direct, rows);
+        const string Columns = "id, b, i, CAST(price AS VARCHAR), wide, d, s, bin, dt, ntz, tz, _fivetran_synced, _fivetran_deleted";
+        var expected = Query($"SELECT {Columns} FROM types.merged ORDER BY id");
+        Assert.Equal(expected, Query($"SELECT {Columns} FROM types.direct ORDER BY id"));
+        Assert.Equal("13.50", expected[0][3]);
+        Assert.Equal(new DateTime(2024, 2, 29, 12, 0, 1), expected[0][10]);
+
+        // Keys present already (a row the stream wrote, a chunk copied again): the chunk is merged instead, wholly.
+        _clock.Now = T0.AddSeconds(7);
+        await _destination.ApplyAsync(direct, [RowChange.Delete(TypedRow(3005))], "p2");
+        await _destination.WriteReconciledChunkAsync(direct, Enumerable.Range(2990, 20).Select(i => TypedRow(i)).ToList());
+        Assert.Equal(3009L, Query("SELECT COUNT(*) FROM types.direct")[0][0]);
+        Assert.Equal([false, At(7)], Query("SELECT _fivetran_deleted, _fivetran_synced FROM types.direct WHERE id = 3005")[0]);
+        Assert.Equal(At(7), Query("SELECT _fivetran_synced FROM types.direct WHERE id = 2990")[0][0]);
+        Assert.Equal(At(0), Query("SELECT _fivetran_synced FROM types.direct WHERE id = 2989")[0][0]);
+        Assert.Equal("p2", await _destination.ReadPositionAsync(direct.Id));
+
+        // A key given twice in one chunk (two source keys with one canonical value): the last row wins.
+        var twice = TypedRow(5000);
+        twice[6] = "second";
+        await _destination.WriteReconciledChunkAsync(direct, [TypedRow(5000), twice]);
+        Assert.Equal("second", Query("SELECT s FROM types.direct WHERE id = 5000")[0][0]);
+
+        // Without primary key: the same rows again collapse onto their _fivetran_id with the next indexes.
+        await _destination.WriteSnapshotChunkAsync(Products, [["a", 1L], ["b", 2L]], "s1");
+        await _destination.WriteSnapshotChunkAsync(Products, [["b", 2L], ["c", 3L]], "s2");
+        Assert.Equal([[0L, "a"], [2L, "b"], [3L, "c"]],
+            Query("SELECT _fivetran_index, description FROM shop.products ORDER BY _fivetran_index"));
+    }
+
     [Fact]
     public async Task A_reconciled_chunk_is_written_without_checking_or_moving_the_position()
     {
