@@ -172,10 +172,4 @@ stop_server() {
   rm -rf "$dir"
 }
 
-cmd=${1:-}
-case "$cmd" in
-  install) install_server ;;
-  start) [ $# -ge 2 ] || die "usage: $0 start DIR [--owner-pid PID]"; shift; start_server "$@" ;;
-  stop) [ $# -ge 2 ] || die "usage: $0 stop DIR"; stop_server "$2" ;;
-  *) die "usage: $0 install | start DIR [--owner-pid PID] | stop DIR" ;;
-esac
+dispatch "$@"

@@ -34,3 +34,13 @@ start_watchdog() {
     [ -f '$dir/server.env' ] && '$self' stop '$dir'" >/dev/null 2>&1 &
   disown || true
 }
+
+# dispatch ARGS...: the command line both scripts share; they define install_server, start_server and stop_server.
+dispatch() {
+  case "${1:-}" in
+    install) install_server ;;
+    start) [ $# -ge 2 ] || die "usage: $0 start DIR [--owner-pid PID]"; shift; start_server "$@" ;;
+    stop) [ $# -ge 2 ] || die "usage: $0 stop DIR"; stop_server "$2" ;;
+    *) die "usage: $0 install | start DIR [--owner-pid PID] | stop DIR" ;;
+  esac
+}
