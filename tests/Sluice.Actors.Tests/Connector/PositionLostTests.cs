@@ -26,15 +26,13 @@ public sealed class PositionLostTests(MariaDbServer server, ITestOutputHelper ou
         var current = (string?)await server.ScalarAsync("SELECT @@GLOBAL.log_bin_basename");
         var file = await CurrentFileAsync();
         // A file a dump thread still reads is kept (with a warning): retry until the earlier run's connection is gone.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var oldest = "";
+        await Eventually.UntilAsync(async () =>
         {
             await server.ExecuteAsync($"PURGE BINARY LOGS TO '{file}'");
-            var oldest = await OldestFileAsync();
-            if (oldest == file) break;
-            Assert.True(DateTime.UtcNow < deadline, $"the binlogs before {file} could not be purged (oldest: {oldest})");
-            await Task.Delay(100);
-        }
+            oldest = await OldestFileAsync();
+            return oldest == file;
+        }, TimeSpan.FromSeconds(30), () => $"the binlogs before {file} to be purged (oldest: {oldest})");
         output.WriteLine($"purged up to {file} ({current})");
 
         var result = await harness.RunOnceAsync();

@@ -20,16 +20,36 @@ public sealed class SyncPlumbingTests(MariaDbServer server) : IDisposable
     {
         public SyncRequest Request { get; } = request;
 
-        public SyncStatusView Status { get; private set; } = SyncStatusView.Starting;
+        private SyncStatusView _status = SyncStatusView.Starting;
+        private TaskCompletionSource _read = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The scripted status; reading it lets the script go on to its next state.</summary>
+        public SyncStatusView Status
+        {
+            get
+            {
+                var read = Volatile.Read(ref _read);
+                var status = Volatile.Read(ref _status);
+                read.TrySetResult();
+                return status;
+            }
+        }
 
         public async Task<SyncOutcome> RunAsync(CancellationToken cancellationToken)
         {
-            Status = new SyncStatusView("snapshotting", [new("db.t", "snapshotting", 5, 10)], "f.000001:4", null, 0, null, []);
-            await Task.Delay(150, CancellationToken.None);
-            Status = new SyncStatusView("streaming", [new("db.t", "streaming", 10, 10)], "f.000001:99", TimeSpan.FromMilliseconds(300), 42, null,
-                ["forced_resync_table db.t: ALTER TABLE"]);
-            await Task.Delay(150, CancellationToken.None);
+            await ShowAsync(new SyncStatusView("snapshotting", [new("db.t", "snapshotting", 5, 10)], "f.000001:4", null, 0, null, []));
+            await ShowAsync(new SyncStatusView("streaming", [new("db.t", "streaming", 10, 10)], "f.000001:99", TimeSpan.FromMilliseconds(300), 42, null,
+                ["forced_resync_table db.t: ALTER TABLE"]));
             return outcome;
+        }
+
+        /// <summary>Publishes a status and waits until the command has read it (at most 30 s).</summary>
+        private async Task ShowAsync(SyncStatusView status)
+        {
+            var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _status, status);
+            Volatile.Write(ref _read, read);
+            await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
