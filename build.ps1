@@ -12,7 +12,7 @@ $configuration = if ($env:CONFIGURATION) { $env:CONFIGURATION } else { 'Release'
 
 switch ($Target) {
     'build'   { dotnet build Actors.sln -c $configuration @Rest; exit $LASTEXITCODE }
-    'publish' { dotnet publish src/Sluice.Cli/Sluice.Cli.csproj -c Release -o artifacts/sluice @Rest; exit $LASTEXITCODE }
+    'publish' { dotnet publish src/Sluice.Cli/Sluice.Cli.csproj -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o artifacts/sluice @Rest; exit $LASTEXITCODE }
     default {
         if (-not (Get-Command bash -ErrorAction SilentlyContinue)) {
             Write-Error "build.ps1: '$Target' needs bash and a Debian-like machine (it runs a throwaway MariaDB); run ./build.sh $Target there"

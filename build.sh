@@ -5,7 +5,7 @@
 #   ./build.sh test      installs MariaDB if missing, starts a throwaway server, runs every test, stops the server
 #   ./build.sh bench     the benchmarks in bench/ against a throwaway server (figures as ratios to the raw limit)
 #   ./build.sh demo      a local MariaDB sandbox replicated live, shown as it arrives
-#   ./build.sh publish   self-contained 'sluice' executable in artifacts/sluice
+#   ./build.sh publish   the 'sluice' executable (ReadyToRun, needs the .NET 10 runtime) in artifacts/sluice
 #
 # Environment: SLUICE_TEST_MYSQL_PORT (and the other SLUICE_TEST_MYSQL_* variables, see README) point the tests
 # at an existing server instead of a throwaway one; CONFIGURATION (default Release).
@@ -18,6 +18,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 need_dotnet() {
   command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required (dotnet not found on PATH)" >&2; exit 1; }
+}
+
+# The sluice CLI as users run it: published for this machine's runtime with ReadyToRun (ahead-of-time) code, which
+# takes most JIT work out of start-up and of the first seconds of a sync.
+publish_cli() {
+  dotnet publish src/Sluice.Cli/Sluice.Cli.csproj -c Release --use-current-runtime --self-contained false \
+    -p:PublishReadyToRun=true -o artifacts/sluice "$@"
 }
 
 server_started=0
@@ -86,6 +93,7 @@ case "$target" in
     need_dotnet
     scripts/mariadb-test-server.sh install
     dotnet build bench/Sluice.Bench/Sluice.Bench.csproj -c Release
+    publish_cli
     start_server
     dotnet run --project bench/Sluice.Bench -c Release --no-build -- "$@"
     stop_server
@@ -101,7 +109,7 @@ case "$target" in
     ;;
   publish)
     need_dotnet
-    dotnet publish src/Sluice.Cli/Sluice.Cli.csproj -c Release -o artifacts/sluice "$@"
+    publish_cli "$@"
     echo "build.sh: published to artifacts/sluice/sluice"
     ;;
   *)

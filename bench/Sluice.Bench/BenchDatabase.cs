@@ -13,12 +13,12 @@ internal static class BenchDatabase
         await cmd.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A temp folder holding a config file that selects <paramref name="database"/> only.</summary>
-    public static (DirectoryInfo Dir, string Config) Workspace(string database, int chunkSize = 50_000)
+    /// <summary>A temp folder holding a config file that selects <paramref name="database"/> only (default chunk size).</summary>
+    public static (DirectoryInfo Dir, string Config) Workspace(string database)
     {
         var dir = Directory.CreateTempSubdirectory("sluice-bench-");
         var config = Path.Combine(dir.FullName, "config.json");
-        File.WriteAllText(config, $$"""{ "connectorId": "bench", "includeSchemas": ["{{database}}"], "chunkSize": {{chunkSize}} }""");
+        File.WriteAllText(config, $$"""{ "connectorId": "bench", "includeSchemas": ["{{database}}"] }""");
         return (dir, config);
     }
 

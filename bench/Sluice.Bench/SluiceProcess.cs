@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Sluice.Bench;
 
-/// <summary>Runs the built <c>sluice</c> CLI (src/Sluice.Cli/bin/Release/net10.0/sluice.dll) as a child process.</summary>
+/// <summary>Runs the published <c>sluice</c> CLI (artifacts/sluice/sluice.dll, from <c>./build.sh publish</c>) as a child process.</summary>
 internal sealed class SluiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -44,8 +44,9 @@ internal sealed class SluiceProcess : IAsyncDisposable
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) dir = dir.Parent;
             if (dir is null) throw new InvalidOperationException("Actors.sln not found: run the benchmarks from the repository (./build.sh bench)");
-            var path = Path.Combine(dir.FullName, "src", "Sluice.Cli", "bin", "Release", "net10.0", "sluice.dll");
-            return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build the CLI (./build.sh bench builds it)");
+            // The published CLI (ReadyToRun, as users run it: ./build.sh bench publishes it first).
+            var path = Path.Combine(dir.FullName, "artifacts", "sluice", "sluice.dll");
+            return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: publish the CLI (./build.sh bench does)");
         }
     }
 

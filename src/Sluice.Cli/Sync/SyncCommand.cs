@@ -180,8 +180,11 @@ public static class SyncCommand
             var copied = final.Tables.Sum(t => t.RowsCopied);
             var ending = outcome.Ending == "completed" ? "done" : "stopped";
             log.LogInformation(
-                "sync {Ending} after {Seconds:0.0} s: {Tables} tables, {Rows} rows copied, position {Position}, peak memory {PeakMb:0} MB",
-                ending, clock.Elapsed.TotalSeconds, final.Tables.Count, copied, final.Position ?? "-", peakMb);
+                "sync {Ending} after {Seconds:0.0} s: {Tables} tables, {Rows} rows copied, position {Position}, peak memory {PeakMb:0} MB, "
+                + "CPU {CpuSeconds:0.0} s, GC pauses {GcPauseSeconds:0.00} s in {Gen0}/{Gen1}/{Gen2} collections of {AllocatedMb:0} MB",
+                ending, clock.Elapsed.TotalSeconds, final.Tables.Count, copied, final.Position ?? "-", peakMb,
+                self.TotalProcessorTime.TotalSeconds, GC.GetTotalPauseDuration().TotalSeconds, GC.CollectionCount(0), GC.CollectionCount(1),
+                GC.CollectionCount(2), GC.GetTotalAllocatedBytes() / 1048576.0);
             if (mode == SyncLogFormat.Live)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

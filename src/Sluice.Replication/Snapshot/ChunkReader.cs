@@ -69,8 +69,9 @@ public static class ChunkReader
 
         var rows = new List<object?[]>(Math.Min(chunkSize, 65_536));
         object?[]? last = lastKey;
-        // The raw key of the current row (converted once, for the last row).
-        var raw = new object[keys.Count];
+        var inRow = KeysInRow(table, keys);
+        // The raw key of the current row (converted once, for the last row), unless the row's own values are the key.
+        var raw = new object[inRow is null ? keys.Count : 0];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             var rawStart = destination.Columns.Count;
@@ -83,7 +84,7 @@ public static class ChunkReader
         if (rows.Count > 0)
         {
             last = new object?[keys.Count];
-            for (var i = 0; i < keys.Count; i++) last[i] = keys[i].Raw(raw[i]);
+            for (var i = 0; i < keys.Count; i++) last[i] = inRow is null ? keys[i].Raw(raw[i]) : rows[^1][inRow[i]];
         }
         return new SnapshotChunk(rows, last, rows.Count < chunkSize);
     }
@@ -99,7 +100,10 @@ public static class ChunkReader
         // only the first ones).
         var sql = new StringBuilder("SELECT ");
         sql.Append(ValueNormalizer.SelectList(table.Destination));
-        foreach (var key in keys) sql.Append(", ").Append(key.ReadExpression);
+        if (KeysInRow(table, keys) is null)
+        {
+            foreach (var key in keys) sql.Append(", ").Append(key.ReadExpression);
+        }
         sql.Append(" FROM ").Append(table.Source.Id.QuotedForMySql);
         if (afterKey)
         {
@@ -108,6 +112,30 @@ public static class ChunkReader
         sql.Append(" ORDER BY ").Append(string.Join(", ", keys.Select(k => k.Quoted)));
         sql.Append(" LIMIT ").Append(chunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// Where each key column's raw value sits among the canonical values, when they are the same: signed integer keys
+    /// read as <see cref="long"/> both ways (a TINYINT(1) read as a boolean is not). Null: the chunk query reads the
+    /// raw key expressions after the destination columns.
+    /// </summary>
+    private static int[]? KeysInRow(TableMapping table, IReadOnlyList<KeyColumn> keys)
+    {
+        var columns = table.Destination.Columns;
+        var indexes = new int[keys.Count];
+        for (var k = 0; k < keys.Count; k++)
+        {
+            var key = keys[k];
+            if (key.Kind != KeyKind.Signed || key.Source.DataType == "year") return null;
+            var index = -1;
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (string.Equals(columns[c].Name, key.Source.Name, StringComparison.Ordinal)) index = c;
+            }
+            if (index < 0 || columns[index].Type.Kind is not (DestinationTypeKind.Integer or DestinationTypeKind.Long)) return null;
+            indexes[k] = index;
+        }
+        return indexes;
     }
 
     /// <summary><c>k1 &gt;= v1 AND (k1 &gt; v1 OR (k1 = v1 AND k2 &gt; v2) OR …)</c>, or <c>k1 &gt; v1</c> for one column.</summary>

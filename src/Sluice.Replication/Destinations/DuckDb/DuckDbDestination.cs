@@ -121,19 +121,19 @@ public sealed class DuckDbDestination : IDestination
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(position);
-        return ApplyCoreAsync(table, rows.Select(RowChange.Upsert).ToList(), position, snapshot: true, cancellationToken);
+        return ApplyCoreAsync(table, null, rows, position, cancellationToken);
     }
 
     public Task<ApplyOutcome> ApplyAsync(DestinationTable table, IReadOnlyList<RowChange> changes, string position,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(position);
-        return ApplyCoreAsync(table, changes, position, snapshot: false, cancellationToken);
+        return ApplyCoreAsync(table, changes, null, position, cancellationToken);
     }
 
     public async Task WriteReconciledChunkAsync(DestinationTable table, IReadOnlyList<object?[]> rows,
         CancellationToken cancellationToken = default) =>
-        await ApplyCoreAsync(table, rows.Select(RowChange.Upsert).ToList(), position: null, snapshot: true, cancellationToken);
+        await ApplyCoreAsync(table, null, rows, position: null, cancellationToken);
 
     public async Task DropTableAsync(TableId table, CancellationToken cancellationToken = default)
     {
@@ -178,26 +178,31 @@ public sealed class DuckDbDestination : IDestination
     }
 
     /// <summary>
-    /// Applies <paramref name="changes"/> in one transaction. With a <paramref name="position"/>: skipped when the table
-    /// already recorded it (or a later one), else recorded. Without: always applied, the recorded position untouched
-    /// (only <c>next_index</c> advances).
+    /// Applies <paramref name="changes"/>, or upserts <paramref name="snapshotRows"/>, in one transaction. With a
+    /// <paramref name="position"/>: skipped when the table already recorded it (or a later one), else recorded. Without:
+    /// always applied, the recorded position untouched (only <c>next_index</c> advances).
     /// <para>
-    /// Snapshot rows (<paramref name="snapshot"/>: upserts only) are first tried with the appender straight into the
-    /// table: while a table is being copied its chunk's key range usually holds no row yet. Any key already present (a
-    /// chunk copied again after a restart, a row the stream inserted first, two source keys with one canonical value)
-    /// is a constraint error: that transaction is rolled back and the chunk merged through staging instead.
+    /// Snapshot rows are first tried with the appender straight into the table: while a table is being copied its
+    /// chunk's key range usually holds no row yet. Any key already present (a chunk copied again after a restart, a row
+    /// the stream inserted first, two source keys with one canonical value) is a constraint error: that transaction is
+    /// rolled back and the chunk merged through staging instead. A table with a primary key appends them from the rows
+    /// as they are (no per-row change or staging record: the snapshot's hot path).
     /// </para>
     /// </summary>
-    private async Task<ApplyOutcome> ApplyCoreAsync(DestinationTable table, IReadOnlyList<RowChange> changes, string? position,
-        bool snapshot, CancellationToken cancellationToken)
+    private async Task<ApplyOutcome> ApplyCoreAsync(DestinationTable table, IReadOnlyList<RowChange>? changes,
+        IReadOnlyList<object?[]>? snapshotRows, string? position, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var state = EnsureTable(table);
-            var direct = snapshot && state.Direct && changes.Count > 0;
+            var count = snapshotRows?.Count ?? changes!.Count;
+            var direct = snapshotRows is not null && state.Direct && count > 0;
+            // Rows with a key append as they are; others (no key: _fivetran_id and identical-row collapse) are expanded.
+            var rowsAsTheyAre = direct && table.HasPrimaryKey;
+            if (!rowsAsTheyAre) changes ??= snapshotRows!.Select(RowChange.Upsert).ToList();
             // Appended straight, a key given twice is a constraint error like an existing one (then merged, deduplicated).
-            var staged = Expand(table, changes, dedupeKeys: !direct);
+            List<StagedRow> staged = rowsAsTheyAre ? [] : Expand(table, changes!, dedupeKeys: !direct);
             while (true)
             {
                 Execute("BEGIN TRANSACTION");
@@ -217,7 +222,8 @@ public sealed class DuckDbDestination : IDestination
                     {
                         try
                         {
-                            AppendDirect(table, state, staged, nextIndex, now);
+                            if (rowsAsTheyAre) AppendRows(table, state, snapshotRows!, now);
+                            else AppendDirect(table, state, staged, nextIndex, now);
                         }
                         catch (DuckDBException)
                         {
@@ -265,6 +271,8 @@ public sealed class DuckDbDestination : IDestination
                     if (!directFailed) throw;
                 }
                 direct = false; // a key of the chunk exists already: merge it
+                rowsAsTheyAre = false;
+                changes ??= snapshotRows!.Select(RowChange.Upsert).ToList();
                 staged = Expand(table, changes, dedupeKeys: true);
             }
         }
@@ -402,6 +410,55 @@ public sealed class DuckDbDestination : IDestination
             AppendValues(table, types, line, row, physical: true);
             line.AppendValue((DateTime?)now).AppendValue((bool?)false);
             if (!table.HasPrimaryKey) line.AppendValue(row.FivetranId).AppendValue((long?)(nextIndex + r));
+            line.EndRow();
+        }
+        appender.Close();
+    }
+
+    /// <summary>
+    /// Snapshot rows of a table with a primary key appended straight into it, hashed columns hashed on the way (what
+    /// <see cref="Expand"/> and <see cref="AppendDirect"/> do, without a record per row).
+    /// </summary>
+    private void AppendRows(DestinationTable table, TableState state, IReadOnlyList<object?[]> rows, DateTime now)
+    {
+        var types = state.Types;
+        var hashing = _options.Hashing;
+        bool[]? hashed = null;
+        if (hashing is not null)
+        {
+            hashed = table.Columns.Select(c => hashing.IsHashed(table.Id, c.Name)).ToArray();
+            if (!hashed.Contains(true)) hashed = null;
+        }
+        var synced = (DateTime?)now;
+        using var appender = _connection.CreateAppender(table.Id.Schema, table.Id.Name);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var values = rows[r];
+            if (values.Length != types.Length)
+            {
+                throw new ArgumentException($"table {table.Id}: an upsert has {values.Length} values for {table.Columns.Count} columns");
+            }
+            var line = appender.CreateRow();
+            for (var i = 0; i < types.Length; i++)
+            {
+                var value = values[i];
+                if (value is null)
+                {
+                    line.AppendNullValue();
+                    continue;
+                }
+                if (hashed is not null && hashed[i]) value = CanonicalValues.SaltedHash(value, table.Columns[i].Type.Kind, hashing!.Salt.Span);
+                try
+                {
+                    AppendCell(line, types[i], value, physical: true);
+                }
+                catch (Exception ex) when (ex is InvalidCastException or OverflowException or ArgumentException or FormatException)
+                {
+                    throw new ArgumentException(
+                        $"table {table.Id}: column {table.Columns[i].Name} ({types[i]}) cannot hold a {value.GetType().Name} value: {ex.Message}", ex);
+                }
+            }
+            line.AppendValue(synced).AppendValue((bool?)false);
             line.EndRow();
         }
         appender.Close();
