@@ -15,7 +15,7 @@ if (args.Length > 0 && args[0] == "--") args = args[1..];
 var named = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal);
 var mode = named ? args[0] : "all";
 var options = named ? args[1..] : args;
-string[] modes = ["all", "binlog", "snapshot", "apply", "latency"];
+string[] modes = ["all", "binlog", "snapshot", "apply", "latency", "parts"];
 const string Usage = "use: [all|binlog|snapshot|apply|latency] [--changes N] [--rows N] [--rate R] [--seconds S]";
 
 var server = BenchServer.FromEnvironment();
@@ -71,6 +71,7 @@ if (mode is "all" or "snapshot")
     peaks.Add(("snapshot", r.PeakMb));
     await SnapshotPartsBench.RunAsync(server, 10_000);
 }
+if (mode == "parts") await SnapshotPartsBench.RunAsync(server, 10_000);
 if (mode is "all" or "apply")
 {
     var r = await ApplyBench.RunAsync(server, changes);

@@ -44,6 +44,10 @@ internal static class SnapshotPartsBench
             write.Stop();
             Console.WriteLine($"  parts (no actors, chunk {chunkSize:N0}): ChunkReader {rows:N0} rows in {read.Elapsed.TotalSeconds:0.00} s = {rows / read.Elapsed.TotalSeconds:N0} rows/s; "
                 + $"DuckDbDestination.WriteSnapshotChunkAsync {write.Elapsed.TotalSeconds:0.00} s = {rows / write.Elapsed.TotalSeconds:N0} rows/s");
+            var one = await DuckDbFloor.MeasureAsync(mapping.Destination, rows, threads: 1);
+            var all = await DuckDbFloor.MeasureAsync(mapping.Destination, rows, threads: null);
+            Console.WriteLine($"  DuckDB's own insert of the same {rows:N0} rows generated inside DuckDB (one transaction + checkpoint): "
+                + $"{one.TotalSeconds:0.00} s on 1 thread, {all.TotalSeconds:0.00} s on {Environment.ProcessorCount} = {rows / Math.Min(one.TotalSeconds, all.TotalSeconds):N0} rows/s");
         }
         finally
         {

@@ -32,6 +32,14 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
     /// <summary>At most this many row changes go into one coalesced destination transaction.</summary>
     public const int MaxCoalescedRowChanges = 50_000;
 
+    /// <summary>
+    /// Snapshot chunks waiting together are written in one destination transaction of at most this many rows: DuckDB
+    /// writes a transaction of a row group or more (122,880 rows) straight into its file, where smaller ones are logged
+    /// first and copied at the next checkpoint (measured on 1M rows: 2.7 s in 10,000-row transactions, 2.1 s in
+    /// 130,000-row ones).
+    /// </summary>
+    public const int MaxCoalescedChunkRows = 131_072;
+
     private readonly TableMapping _mapping;
     private readonly BinlogRowConverter _converter;
     private readonly SharedDestination _destination;
@@ -49,7 +57,8 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
     private abstract record Work;
     private sealed record ChangesWork(List<RowChange> Changes, string Position, List<(IActorRef Reader, long Seq)> Acks) : Work;
     private sealed record ChunkWork(long ChunkId, IReadOnlyList<object?[]> Rows, int Dropped, IActorRef ReplyTo) : Work;
-    private sealed record WriteDone(Work Work);
+    private sealed record ChunkGroupWork(IReadOnlyList<ChunkWork> Chunks) : Work;
+    private sealed record WriteDone(Work Work, int Items);
     private sealed record WriteFailed(Exception Error);
 
     public static Props Props(TableMapping mapping, int? sourceColumnCount, SharedDestination destination, int generation, IActorRef connector) =>
@@ -211,6 +220,24 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
         if (_writing || _queue.Count == 0) return;
         _writing = true;
         var work = _queue.Peek();
+        var items = 1;
+        if (work is ChunkWork && _queue.Count > 1)
+        {
+            // Chunks released together go out in one transaction (see MaxCoalescedChunkRows).
+            var chunks = new List<ChunkWork>();
+            var rows = 0;
+            foreach (var item in _queue)
+            {
+                if (item is not ChunkWork chunk || (chunks.Count > 0 && rows + chunk.Rows.Count > MaxCoalescedChunkRows)) break;
+                chunks.Add(chunk);
+                rows += chunk.Rows.Count;
+            }
+            if (chunks.Count > 1)
+            {
+                work = new ChunkGroupWork(chunks);
+                items = chunks.Count;
+            }
+        }
         var table = _mapping.Destination;
         var destination = _destination;
         var generation = _generation;
@@ -220,18 +247,22 @@ public sealed class TableMergeActor : ReceiveActor, IWithUnboundedStash
         {
             ChangesWork c => Task.Run(() => destination.ApplyAsync(generation, table, c.Changes, c.Position)),
             ChunkWork k => Task.Run(() => destination.WriteChunkAsync(generation, table, k.Rows)),
+            ChunkGroupWork g => Task.Run(() => destination.WriteChunkAsync(generation, table, new RowSegments(g.Chunks.Select(c => c.Rows)))),
             _ => throw new InvalidOperationException(),
         };
-        task.ContinueWith(t => t.IsCompletedSuccessfully ? (object)new WriteDone(work) : new WriteFailed(t.Exception?.GetBaseException() ?? new TaskCanceledException()),
+        task.ContinueWith(t => t.IsCompletedSuccessfully ? (object)new WriteDone(work, items) : new WriteFailed(t.Exception?.GetBaseException() ?? new TaskCanceledException()),
             TaskScheduler.Default).PipeTo(Self);
     }
 
     private void OnWriteDone(WriteDone done)
     {
         _writing = false;
-        _queue.Dequeue();
+        for (var i = 0; i < done.Items; i++) _queue.Dequeue();
         switch (done.Work)
         {
+            case ChunkGroupWork g:
+                foreach (var k in g.Chunks) k.ReplyTo.Tell(new ChunkWritten(k.ChunkId, k.Rows.Count, k.Dropped));
+                break;
             case ChangesWork c:
                 foreach (var (reader, seq) in c.Acks) reader.Tell(new ChangesApplied(seq));
                 break;

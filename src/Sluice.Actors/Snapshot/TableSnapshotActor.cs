@@ -36,7 +36,7 @@ public sealed class TableSnapshotActor : ReceiveActor
     private readonly Queue<(long Id, SnapshotChunk Chunk)> _inMerge = new();
 
     /// <summary>Chunks read and not yet written (one being written or waiting for its watermark, one being read).</summary>
-    public const int MaxChunksInFlight = 2;
+    public const int MaxChunksInFlight = 8;
 
     private sealed record Connected(MySqlConnection Connection);
     private sealed record ChunkFetched(long ChunkId, SnapshotChunk Chunk, string HighWatermark);
