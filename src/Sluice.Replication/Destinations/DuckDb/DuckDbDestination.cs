@@ -431,9 +431,8 @@ public sealed class DuckDbDestination : IDestination
         }
         var synced = (DateTime?)now;
         using var appender = _connection.CreateAppender(table.Id.Schema, table.Id.Name);
-        for (var r = 0; r < rows.Count; r++)
+        foreach (var values in rows)
         {
-            var values = rows[r];
             if (values.Length != types.Length)
             {
                 throw new ArgumentException($"table {table.Id}: an upsert has {values.Length} values for {table.Columns.Count} columns");
