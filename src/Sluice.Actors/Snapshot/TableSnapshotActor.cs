@@ -10,7 +10,8 @@ namespace Sluice.Actors.Snapshot;
 
 /// <summary>
 /// Copies one table. Tables with a primary key: for each chunk, open a window at the merge actor,
-/// SELECT the next keyset chunk after the last committed key (<see cref="ChunkReader"/>), read the high watermark,
+/// SELECT the next keyset chunk after the last committed key (<see cref="TextChunkReader"/> when it supports the table,
+/// else <see cref="ChunkReader"/>), read the high watermark,
 /// hand both to the merge actor, wait until it wrote the reconciled chunk, tell the connector to persist the chunk's
 /// last key. The next chunk is read while the previous one waits for its watermark or is written (at most
 /// <see cref="MaxChunksInFlight"/> chunks in memory); progress persisted late only means re-reading chunks after a crash. Tables without one: the window is opened before one consistent pass
@@ -27,6 +28,7 @@ public sealed class TableSnapshotActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _cts = new();
     private MySqlConnection? _connection;
+    private TextChunkReader? _text;
     private IAsyncEnumerator<IReadOnlyList<object?[]>>? _pass;
     private object?[]? _nextKey;
     private long _rowsCopied;
@@ -38,7 +40,7 @@ public sealed class TableSnapshotActor : ReceiveActor
     /// <summary>Chunks read and not yet written (one being written or waiting for its watermark, one being read).</summary>
     public const int MaxChunksInFlight = 8;
 
-    private sealed record Connected(MySqlConnection Connection);
+    private sealed record Connected(MySqlConnection Connection, TextChunkReader? Text);
     private sealed record ChunkFetched(long ChunkId, SnapshotChunk Chunk, string HighWatermark);
     private sealed record PassStep(IReadOnlyList<object?[]>? Batch);
     private sealed record Failed(Exception Error);
@@ -64,6 +66,7 @@ public sealed class TableSnapshotActor : ReceiveActor
         Receive<Connected>(c =>
         {
             _connection = c.Connection;
+            _text = c.Text;
             NextWindow();
         });
         Receive<WindowOpened>(w => w.ChunkId == _chunkId, _ => OnWindowOpened());
@@ -78,9 +81,24 @@ public sealed class TableSnapshotActor : ReceiveActor
 
     protected override void PreStart()
     {
-        var ct = _cts.Token;
-        SourceConnections.OpenAsync(_sourceConnectionString, ct).PipeTo(Self,
-            success: c => new Connected(c), failure: ex => new Failed(ex));
+        OpenAsync(_sourceConnectionString, _mapping, _cts.Token).PipeTo(Self, failure: ex => new Failed(ex));
+
+        // Chunks of tables the text reader supports are read through it; the MySqlConnector connection reads the high
+        // watermarks (after each chunk, so on another connection it still bounds what the chunk saw) and everything else.
+        static async Task<Connected> OpenAsync(string source, TableMapping mapping, CancellationToken ct)
+        {
+            var connection = await SourceConnections.OpenAsync(source, ct);
+            try
+            {
+                var text = mapping.Source.HasPrimaryKey && TextChunkReader.Supports(mapping) ? await TextChunkReader.OpenAsync(source, ct) : null;
+                return new Connected(connection, text);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
     }
 
     protected override void PostStop()
@@ -88,6 +106,7 @@ public sealed class TableSnapshotActor : ReceiveActor
         _cts.Cancel();
         var pass = _pass;
         var connection = _connection;
+        var text = _text;
         // Dispose in the background: the enumerator rolls back its transaction, the connection closes.
         _ = Task.Run(async () =>
         {
@@ -100,6 +119,7 @@ public sealed class TableSnapshotActor : ReceiveActor
                 // The connection may be broken already.
             }
             if (connection is not null) await connection.DisposeAsync();
+            if (text is not null) await text.DisposeAsync();
         });
         _cts.Dispose();
     }
@@ -126,7 +146,9 @@ public sealed class TableSnapshotActor : ReceiveActor
 
     private async Task<ChunkFetched> FetchChunkAsync(long id, MySqlConnection connection, object?[]? lastKey, CancellationToken ct)
     {
-        var chunk = await ChunkReader.ReadChunkAsync(connection, _mapping, lastKey, _chunkSize, ct);
+        var chunk = _text is { } text
+            ? await text.ReadChunkAsync(_mapping, lastKey, _chunkSize, ct)
+            : await ChunkReader.ReadChunkAsync(connection, _mapping, lastKey, _chunkSize, ct);
         var highWatermark = await SourcePositions.ReadCurrentAsync(connection, ct);
         return new ChunkFetched(id, chunk, highWatermark);
     }

@@ -382,6 +382,72 @@ public sealed class BinlogConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a text-protocol query and hands its first result set to <paramref name="sink"/> as it arrives: the column
+    /// definitions, then each row's payload from a pooled buffer (one length-encoded value per column, 0xFB for NULL;
+    /// valid only during the call). Memory stays at one packet whatever the result's size. Further result sets are
+    /// read and dropped. Returns the number of rows. Throws <see cref="BinlogServerException"/> on ERR.
+    /// </summary>
+    public async Task<long> QueryRowsAsync(string sql, ITextRowSink sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        EnsureCommandable();
+        ProtocolLog.Query(_logger, sql);
+        _transport.ResetSequence();
+        await _transport.WritePayloadAsync(new ComQuery(sql).ToPayload(), cancellationToken).ConfigureAwait(false);
+        int columnCount;
+        using (var head = await _transport.ReadPayloadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            switch (head.FirstByte)
+            {
+                case 0x00:
+                    var ok = OkPayload.Parse(head.Span, Capabilities);
+                    if ((ok.StatusFlags & ServerStatusFlags.MoreResultsExist) != 0) await DrainResultsAsync(sql, cancellationToken).ConfigureAwait(false);
+                    sink.Columns([]);
+                    return 0;
+                case 0xFF:
+                    throw BinlogServerException.Create(ErrPayload.Parse(head.Span, Capabilities), $"query '{Shorten(sql)}'");
+                case 0xFB:
+                    throw new BinlogFormatException("the server asked for LOCAL INFILE data, which this client does not send");
+            }
+            var reader = new SpanReader(head.Span);
+            columnCount = checked((int)reader.ReadLengthEncodedInteger());
+        }
+        var columns = new ColumnDefinition41[columnCount];
+        for (var i = 0; i < columnCount; i++)
+        {
+            using var def = await _transport.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
+            columns[i] = ColumnDefinition41.Parse(def.Span);
+        }
+        using (var eof = await _transport.ReadPayloadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!EofPayload.IsEof(eof.Span)) throw new BinlogFormatException($"expected EOF after the column definitions, got header byte 0x{eof.FirstByte:x2}");
+        }
+        sink.Columns(columns);
+        long rows = 0;
+        while (true)
+        {
+            using var row = await _transport.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
+            if (EofPayload.IsEof(row.Span))
+            {
+                var eof = EofPayload.Parse(row.Span);
+                if ((eof.StatusFlags & ServerStatusFlags.MoreResultsExist) != 0) await DrainResultsAsync(sql, cancellationToken).ConfigureAwait(false);
+                return rows;
+            }
+            if (ErrPayload.IsErr(row.Span))
+                throw BinlogServerException.Create(ErrPayload.Parse(row.Span, Capabilities), $"query '{Shorten(sql)}'");
+            sink.Row(row.Span);
+            rows++;
+        }
+    }
+
+    private async Task DrainResultsAsync(string sql, CancellationToken ct)
+    {
+        while ((await ReadResultAsync(sql, ct).ConfigureAwait(false)).More)
+        {
+        }
+    }
+
     private static string Shorten(string sql) => sql.Length <= 120 ? sql : sql[..117] + "...";
 
     /// <summary>COM_REGISTER_SLAVE: shows this client in SHOW SLAVE HOSTS under <paramref name="serverId"/>.</summary>

@@ -17,7 +17,8 @@ namespace Sluice.Replication.Snapshot;
 /// the index from its start for every chunk, whereas the expanded form is a range scan on MySQL and MariaDB.
 /// </para>
 /// <para>
-/// Each chunk also reads the raw key of its rows, kept apart from the canonical values (where a zero date in the key
+/// Tables whose key columns are all signed integers take the last key from the last row's canonical values (the same
+/// <see cref="long"/>s). Others: each chunk also reads the raw key of its rows, kept apart from the canonical values (where a zero date in the key
 /// becomes the epoch) so the next WHERE names exactly the last row. Per key column type the raw value is: signed
 /// integers and YEAR a <see cref="long"/>; unsigned integers and BIT a <see cref="ulong"/>; DECIMAL its exact text,
 /// compared through <c>CAST(… AS DECIMAL(p,s))</c>; FLOAT/DOUBLE a <see cref="double"/> read as <c>col + 0E0</c> (full
@@ -93,9 +94,29 @@ public static class ChunkReader
     /// The chunk query: destination columns, then the raw key expressions, after <c>@k0…@kN</c> when
     /// <paramref name="afterKey"/> is set.
     /// </summary>
-    public static string BuildChunkSql(TableMapping table, bool afterKey, int chunkSize)
+    public static string BuildChunkSql(TableMapping table, bool afterKey, int chunkSize) =>
+        BuildChunkSql(table, KeyColumns(table), afterKey ? i => "@k" + i : null, chunkSize);
+
+    /// <summary>
+    /// The chunk query with the last key written into it as literals (for a connection without parameters): only for
+    /// tables whose keys are all signed integers (<see cref="KeysInRow"/>), whose literals are plain numbers.
+    /// </summary>
+    internal static string BuildLiteralChunkSql(TableMapping table, object?[]? lastKey, int chunkSize)
     {
         var keys = KeyColumns(table);
+        if (KeysInRow(table, keys) is null) throw new InvalidOperationException($"table {table.Source.Id}: its key is not made of signed integers");
+        if (lastKey is not null && (lastKey.Length != keys.Count || !lastKey.All(k => k is long)))
+        {
+            throw new ArgumentException($"table {table.Source.Id}: the last key must be {keys.Count} signed integer(s)");
+        }
+        return BuildChunkSql(table, keys, lastKey is null ? null : i => ((long)lastKey[i]!).ToString(System.Globalization.CultureInfo.InvariantCulture), chunkSize);
+    }
+
+    /// <summary>Whether the table's rows carry their own keyset position (every key column a signed integer).</summary>
+    internal static bool KeysAreInRow(TableMapping table) => table.Source.HasPrimaryKey && KeysInRow(table, KeyColumns(table)) is not null;
+
+    private static string BuildChunkSql(TableMapping table, IReadOnlyList<KeyColumn> keys, Func<int, string>? value, int chunkSize)
+    {
         // The destination columns as ValueNormalizer.SelectSql lists them, then the raw key expressions (ReadRow reads
         // only the first ones).
         var sql = new StringBuilder("SELECT ");
@@ -105,9 +126,9 @@ public static class ChunkReader
             foreach (var key in keys) sql.Append(", ").Append(key.ReadExpression);
         }
         sql.Append(" FROM ").Append(table.Source.Id.QuotedForMySql);
-        if (afterKey)
+        if (value is not null)
         {
-            sql.Append(" WHERE ").Append(AfterKeyPredicate(keys));
+            sql.Append(" WHERE ").Append(AfterKeyPredicate(keys, value));
         }
         sql.Append(" ORDER BY ").Append(string.Join(", ", keys.Select(k => k.Quoted)));
         sql.Append(" LIMIT ").Append(chunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -139,9 +160,9 @@ public static class ChunkReader
     }
 
     /// <summary><c>k1 &gt;= v1 AND (k1 &gt; v1 OR (k1 = v1 AND k2 &gt; v2) OR …)</c>, or <c>k1 &gt; v1</c> for one column.</summary>
-    private static string AfterKeyPredicate(IReadOnlyList<KeyColumn> keys)
+    private static string AfterKeyPredicate(IReadOnlyList<KeyColumn> keys, Func<int, string> value)
     {
-        string Value(int i) => keys[i].ValueExpression("@k" + i);
+        string Value(int i) => keys[i].ValueExpression(value(i));
         if (keys.Count == 1) return $"{keys[0].Quoted} > {Value(0)}";
         var terms = new List<string>(keys.Count);
         for (var i = 0; i < keys.Count; i++)

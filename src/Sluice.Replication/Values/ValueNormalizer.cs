@@ -47,7 +47,7 @@ public static class ValueNormalizer
     private static readonly ConditionalWeakTable<DestinationTable, ReadPlan[]> Plans = new();
 
     /// <summary>How <see cref="ReadRow"/> reads a column: typed getters where the source type allows, else <see cref="Normalize"/>.</summary>
-    private enum ReadPlan : byte
+    internal enum ReadPlan : byte
     {
         Generic,
         /// <summary>Signed/unsigned integer types up to INT (and signed BIGINT) into INTEGER/LONG: GetInt64.</summary>
@@ -60,7 +60,8 @@ public static class ValueNormalizer
         Temporal,
     }
 
-    private static ReadPlan[] PlanFor(DestinationTable table) => table.Columns.Select(column =>
+    /// <summary>Whether <see cref="ReadRow"/> reads the column with a typed getter, and which.</summary>
+    internal static ReadPlan PlanOf(DestinationColumn column)
     {
         var source = column.Source;
         if (source is null) return ReadPlan.Generic;
@@ -76,7 +77,9 @@ public static class ValueNormalizer
                 when source.DataType is "date" or "datetime" or "timestamp" => ReadPlan.Temporal,
             _ => ReadPlan.Generic,
         };
-    }).ToArray();
+    }
+
+    private static ReadPlan[] PlanFor(DestinationTable table) => table.Columns.Select(PlanOf).ToArray();
 
     /// <summary>Reads the current row of a reader over <see cref="SelectSql"/> into canonical values.</summary>
     public static object?[] ReadRow(MySqlDataReader reader, DestinationTable table)
@@ -120,9 +123,17 @@ public static class ValueNormalizer
         return raw is string text && column.Type.Kind == DestinationTypeKind.String ? text : Normalize(raw, column);
     }
 
-    private static object? NormalizeTemporal(MySqlDateTime m, DestinationColumn column)
+    private static object? NormalizeTemporal(MySqlDateTime m, DestinationColumn column) =>
+        NormalizeTemporal(m.Year, m.Month, m.Day, m.Hour, m.Minute, m.Second, m.Microsecond, column);
+
+    /// <summary>
+    /// A DATE/DATETIME/TIMESTAMP given by its parts (as read, zero dates included) as the canonical value of
+    /// <paramref name="column"/>: what <see cref="ReadRow"/> makes of it.
+    /// </summary>
+    internal static object? NormalizeTemporal(int year, int month, int day, int hour, int minute, int second, int microsecond,
+        DestinationColumn column)
     {
-        var value = FromParts(m.Year, m.Month, m.Day, m.Hour, m.Minute, m.Second, m.Microsecond);
+        var value = FromParts(year, month, day, hour, minute, second, microsecond);
         if (value is null)
         {
             // An unparsable value is the epoch in a key column, else NULL.
