@@ -8,6 +8,7 @@ using Sluice.Bench;
 //   snapshot [--rows N]      initial sync of an N-row table into DuckDB (sluice sync --once), against mariadb --quick SELECT *
 //   apply    [--changes N]   N row changes applied to DuckDB end to end (sluice sync --once on the backlog), against mariadb-binlog --raw
 //   latency  [--rate R] [--seconds S]   commit-to-DuckDB latency p50/p99 at R changes/s while sluice sync streams
+//   parts    [--rows N]      the snapshot's reader and writer without actors, and DuckDB's own insert of the same rows
 //   decode FILE              (internal) stream from FILE:4 to the end in this process and print figures as JSON
 // Figures are reported, never asserted; RESULT lines carry the ratios and targets.
 var invariant = CultureInfo.InvariantCulture;
@@ -16,7 +17,7 @@ var named = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordina
 var mode = named ? args[0] : "all";
 var options = named ? args[1..] : args;
 string[] modes = ["all", "binlog", "snapshot", "apply", "latency", "parts"];
-const string Usage = "use: [all|binlog|snapshot|apply|latency] [--changes N] [--rows N] [--rate R] [--seconds S]";
+const string Usage = "use: [all|binlog|snapshot|apply|latency|parts] [--changes N] [--rows N] [--rate R] [--seconds S]";
 
 var server = BenchServer.FromEnvironment();
 if (mode == "decode")
@@ -71,7 +72,11 @@ if (mode is "all" or "snapshot")
     peaks.Add(("snapshot", r.PeakMb));
     await SnapshotPartsBench.RunAsync(server, 10_000);
 }
-if (mode == "parts") await SnapshotPartsBench.RunAsync(server, 10_000);
+if (mode == "parts")
+{
+    await SnapshotBench.LoadAsync(server, rows);
+    await SnapshotPartsBench.RunAsync(server, 10_000);
+}
 if (mode is "all" or "apply")
 {
     var r = await ApplyBench.RunAsync(server, changes);

@@ -9,7 +9,7 @@ namespace Sluice.Bench;
 
 /// <summary>
 /// Where the snapshot's time goes, without actors: the same table read in chunks with <see cref="ChunkReader"/>
-/// (MySqlConnector read + canonical normalisation) and written with <see cref="DuckDbDestination.WriteSnapshotChunkAsync"/>,
+/// (MySqlConnector read + canonical normalisation) and <see cref="TextChunkReader"/> and written with <see cref="DuckDbDestination.WriteSnapshotChunkAsync"/>,
 /// each timed on its own (run after <see cref="SnapshotBench"/>, which loads the table).
 /// </summary>
 internal static class SnapshotPartsBench
@@ -33,6 +33,22 @@ internal static class SnapshotPartsBench
         }
         read.Stop();
 
+        // The same chunks through the text-protocol reader (kept only as a count: the rows above are written below).
+        var textRead = Stopwatch.StartNew();
+        long textRows = 0;
+        await using (var text = await TextChunkReader.OpenAsync(server.RootConnectionString()))
+        {
+            last = null;
+            while (true)
+            {
+                var chunk = await text.ReadChunkAsync(mapping, last, chunkSize);
+                textRows += chunk.Rows.Count;
+                if (chunk.IsLast) break;
+                last = chunk.LastKey;
+            }
+        }
+        textRead.Stop();
+
         var dir = Directory.CreateTempSubdirectory("sluice-bench-parts-");
         try
         {
@@ -43,6 +59,7 @@ internal static class SnapshotPartsBench
             foreach (var chunk in chunks) await destination.WriteSnapshotChunkAsync(mapping.Destination, chunk, "chunk-" + n++);
             write.Stop();
             Console.WriteLine($"  parts (no actors, chunk {chunkSize:N0}): ChunkReader {rows:N0} rows in {read.Elapsed.TotalSeconds:0.00} s = {rows / read.Elapsed.TotalSeconds:N0} rows/s; "
+                + $"TextChunkReader {textRows:N0} rows in {textRead.Elapsed.TotalSeconds:0.00} s = {textRows / textRead.Elapsed.TotalSeconds:N0} rows/s; "
                 + $"DuckDbDestination.WriteSnapshotChunkAsync {write.Elapsed.TotalSeconds:0.00} s = {rows / write.Elapsed.TotalSeconds:N0} rows/s");
             var one = await DuckDbFloor.MeasureAsync(mapping.Destination, rows, threads: 1);
             var all = await DuckDbFloor.MeasureAsync(mapping.Destination, rows, threads: null);
