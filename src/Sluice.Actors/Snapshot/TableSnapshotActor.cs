@@ -41,7 +41,7 @@ public sealed class TableSnapshotActor : ReceiveActor
     public const int MaxChunksInFlight = 8;
 
     private sealed record Connected(MySqlConnection Connection, TextChunkReader? Text);
-    private sealed record ChunkFetched(long ChunkId, SnapshotChunk Chunk, string HighWatermark);
+    private sealed record ChunkFetched(long ChunkId, SnapshotChunk Chunk, string HighWatermark, string? TextReaderFailure = null);
     private sealed record PassStep(IReadOnlyList<object?[]>? Batch);
     private sealed record Failed(Exception Error);
 
@@ -81,22 +81,25 @@ public sealed class TableSnapshotActor : ReceiveActor
 
     protected override void PreStart()
     {
+        var log = _log;
+        var table = Table;
         OpenAsync(_sourceConnectionString, _mapping, _cts.Token).PipeTo(Self, failure: ex => new Failed(ex));
 
         // Chunks of tables the text reader supports are read through it; the MySqlConnector connection reads the high
         // watermarks (after each chunk, so on another connection it still bounds what the chunk saw) and everything else.
-        static async Task<Connected> OpenAsync(string source, TableMapping mapping, CancellationToken ct)
+        // A text reader that cannot connect (a connection option only MySqlConnector knows) leaves the table to it.
+        async Task<Connected> OpenAsync(string source, TableMapping mapping, CancellationToken ct)
         {
             var connection = await SourceConnections.OpenAsync(source, ct);
+            if (!mapping.Source.HasPrimaryKey || !TextChunkReader.Supports(mapping)) return new Connected(connection, null);
             try
             {
-                var text = mapping.Source.HasPrimaryKey && TextChunkReader.Supports(mapping) ? await TextChunkReader.OpenAsync(source, ct) : null;
-                return new Connected(connection, text);
+                return new Connected(connection, await TextChunkReader.OpenAsync(source, ct));
             }
-            catch
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                await connection.DisposeAsync();
-                throw;
+                log.Warning("table {0}: the fast snapshot reader could not connect ({1}); reading with MySqlConnector", table, ex.Message);
+                return new Connected(connection, null);
             }
         }
     }
@@ -146,16 +149,35 @@ public sealed class TableSnapshotActor : ReceiveActor
 
     private async Task<ChunkFetched> FetchChunkAsync(long id, MySqlConnection connection, object?[]? lastKey, CancellationToken ct)
     {
-        var chunk = _text is { } text
-            ? await text.ReadChunkAsync(_mapping, lastKey, _chunkSize, ct)
-            : await ChunkReader.ReadChunkAsync(connection, _mapping, lastKey, _chunkSize, ct);
+        SnapshotChunk? chunk = null;
+        string? textFailure = null;
+        if (_text is { } text)
+        {
+            try
+            {
+                chunk = await text.ReadChunkAsync(_mapping, lastKey, _chunkSize, ct);
+            }
+            catch (FormatException ex)
+            {
+                // A value the text reader does not decode: this chunk and the rest of the table go through MySqlConnector,
+                // whose reader converts or names what it cannot.
+                textFailure = ex.Message;
+            }
+        }
+        chunk ??= await ChunkReader.ReadChunkAsync(connection, _mapping, lastKey, _chunkSize, ct);
         var highWatermark = await SourcePositions.ReadCurrentAsync(connection, ct);
-        return new ChunkFetched(id, chunk, highWatermark);
+        return new ChunkFetched(id, chunk, highWatermark, textFailure);
     }
 
     private void OnChunkFetched(ChunkFetched fetched)
     {
         _reading = false;
+        if (fetched.TextReaderFailure is { } failure && _text is { } text)
+        {
+            _log.Warning("table {0}: the fast snapshot reader failed ({1}); reading the rest with MySqlConnector", Table, failure);
+            _text = null;
+            _ = text.DisposeAsync().AsTask();
+        }
         _merge.Tell(new ChunkRead(fetched.ChunkId, fetched.Chunk.Rows, fetched.HighWatermark));
         _inMerge.Enqueue((fetched.ChunkId, fetched.Chunk));
         _nextKey = fetched.Chunk.LastKey;

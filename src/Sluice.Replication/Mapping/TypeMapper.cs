@@ -100,20 +100,26 @@ public static class TypeMapper
     public static bool IsBooleanCandidate(SourceColumn column) =>
         column.DataType == "tinyint" && column.DisplayWidth == 1;
 
-    /// <summary>The query counting values other than 0 and 1 (NULLs do not count): BOOLEAN when it returns 0.</summary>
-    public static string BooleanCheckSql(TableId table, SourceColumn column) =>
-        $"SELECT COUNT(*) FROM {table.QuotedForMySql} WHERE {MySqlIdentifier.Quote(column.Name)} NOT IN (0,1)";
+    /// <summary>
+    /// The query counting, per column, the values other than 0 and 1 (NULLs do not count): one scan of the table for all
+    /// its candidate columns; a column is BOOLEAN when its count is 0 (or NULL: an empty table).
+    /// </summary>
+    public static string BooleanCheckSql(TableId table, IReadOnlyList<SourceColumn> columns) =>
+        "SELECT " + string.Join(", ", columns.Select(c => $"SUM({MySqlIdentifier.Quote(c.Name)} NOT IN (0,1))")) + $" FROM {table.QuotedForMySql}";
 
-    /// <summary>Runs <see cref="BooleanCheckSql"/> for every TINYINT(1) column; returns the names holding only 0/1 (or NULL).</summary>
+    /// <summary>Runs <see cref="BooleanCheckSql"/> over the TINYINT(1) columns; returns the names holding only 0/1 (or NULL).</summary>
     public static async Task<IReadOnlySet<string>> ObserveBooleanTinyIntsAsync(
         MySqlConnection connection, SourceTable table, CancellationToken cancellationToken = default)
     {
         var result = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var column in table.Columns.Where(IsBooleanCandidate))
+        var candidates = table.Columns.Where(IsBooleanCandidate).ToArray();
+        if (candidates.Length == 0) return result;
+        await using var command = new MySqlCommand(BooleanCheckSql(table.Id, candidates), connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) throw new InvalidOperationException($"table {table.Id}: the TINYINT(1) check returned no row");
+        for (var i = 0; i < candidates.Length; i++)
         {
-            await using var command = new MySqlCommand(BooleanCheckSql(table.Id, column), connection);
-            var count = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            if (count == 0) result.Add(column.Name);
+            if (reader.IsDBNull(i) || Convert.ToDecimal(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) == 0) result.Add(candidates[i].Name);
         }
         return result;
     }

@@ -94,11 +94,30 @@ public sealed class TypeMapperTests(MariaDbServer server)
     }
 
     [Fact]
-    public void Boolean_check_query_counts_values_other_than_0_and_1()
+    public void Boolean_check_query_counts_values_other_than_0_and_1_of_every_column_in_one_scan()
     {
-        var column = new SourceColumn("the `flag`", 1, "tinyint", "tinyint(1)", true, null, null, 3, 0, 0, [], 0);
-        Assert.Equal("SELECT COUNT(*) FROM `s`.`t` WHERE `the ``flag``` NOT IN (0,1)",
-            TypeMapper.BooleanCheckSql(new TableId("s", "t"), column));
+        var flag = new SourceColumn("the `flag`", 1, "tinyint", "tinyint(1)", true, null, null, 3, 0, 0, [], 0);
+        var other = new SourceColumn("b", 2, "tinyint", "tinyint(1)", true, null, null, 3, 0, 0, [], 0);
+        Assert.Equal("SELECT SUM(`the ``flag``` NOT IN (0,1)), SUM(`b` NOT IN (0,1)) FROM `s`.`t`",
+            TypeMapper.BooleanCheckSql(new TableId("s", "t"), [flag, other]));
+    }
+
+    [Fact]
+    public async Task Tinyint1_columns_of_one_table_are_observed_together()
+    {
+        var db = await server.DatabaseForAsync(GetType());
+        await db.ExecuteAsync("""
+            CREATE OR REPLACE TABLE two_flags (a TINYINT(1), b TINYINT(1), c TINYINT(1) UNSIGNED, d TINYINT(2), n TINYINT(1));
+            INSERT INTO two_flags VALUES (0, 0, 1, 0, NULL), (1, 2, 0, 1, NULL), (NULL, 1, 1, 0, NULL);
+            CREATE OR REPLACE TABLE no_rows (a TINYINT(1));
+            """);
+        await using var connection = new MySqlConnection(server.ReplicationConnectionString());
+        await connection.OpenAsync();
+        var tables = await SchemaDiscovery.DiscoverAsync(connection,
+            DiscoveryFilter.FromNames(includeTables: [db.Name + ".two_flags", db.Name + ".no_rows"]));
+        var twoFlags = tables.Single(t => t.Id.Name == "two_flags");
+        Assert.Equal(["a", "c", "n"], (await TypeMapper.ObserveBooleanTinyIntsAsync(connection, twoFlags)).Order());
+        Assert.Equal(["a"], await TypeMapper.ObserveBooleanTinyIntsAsync(connection, tables.Single(t => t.Id.Name == "no_rows")));
     }
 
     [Fact]
