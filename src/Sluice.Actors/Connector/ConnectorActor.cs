@@ -38,6 +38,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     /// <summary>The state is snapshotted every this many events.</summary>
     public const int SnapshotEvery = 200;
 
+    /// <summary>At most this many source connections prepare tables at start (each TINYINT(1) check scans its table).</summary>
+    public const int MaxPrepareConnections = 4;
+
     private readonly ConnectorConfig _config;
     private readonly ConnectorRuntime _runtime;
     private readonly ILogger _logger;
@@ -213,21 +216,40 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         }
 
         var configChanged = state.IsInitialized && state.Fingerprint != config.Fingerprint();
-        var prepared = new List<PreparedTable>(discovered.Count);
-        var skipped = new List<string>();
-        foreach (var table in discovered)
+        // Preparing a table may scan it (the TINYINT(1) check): tables are prepared by up to MaxPrepareConnections
+        // connections side by side, the results kept in discovery order (smallest first).
+        var results = new (PreparedTable? Table, string? Skipped)[discovered.Count];
+        var scans = discovered.Count(t =>
+            t.Columns.Any(TypeMapper.IsBooleanCandidate)
+            && (state.Table(t.Id) is not { } known || known.Phase == TablePhase.NeedsResync || configChanged));
+        var next = -1;
+        async Task PrepareSomeAsync(MySqlConnection on)
         {
-            var known = state.Table(table.Id);
-            var observe = known is null || known.Phase == TablePhase.NeedsResync || configChanged;
-            try
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < discovered.Count)
             {
-                prepared.Add(await PrepareAsync(connection, config, table, observe ? null : known!.BooleanColumns, ct));
-            }
-            catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
-            {
-                skipped.Add($"{table.Id}: {ex.Message}");
+                var table = discovered[i];
+                var known = state.Table(table.Id);
+                var observe = known is null || known.Phase == TablePhase.NeedsResync || configChanged;
+                try
+                {
+                    results[i] = (await PrepareAsync(on, config, table, observe ? null : known!.BooleanColumns, ct), null);
+                }
+                catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
+                {
+                    results[i] = (null, $"{table.Id}: {ex.Message}");
+                }
             }
         }
+        async Task PrepareOnOwnConnectionAsync()
+        {
+            await using var own = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
+            await PrepareSomeAsync(own);
+        }
+        var extra = Math.Clamp(scans - 1, 0, MaxPrepareConnections - 1);
+        await Task.WhenAll(Enumerable.Range(0, extra).Select(_ => PrepareOnOwnConnectionAsync()).Prepend(PrepareSomeAsync(connection)));
+        var prepared = results.Where(r => r.Table is not null).Select(r => r.Table!).ToList();
+        var skipped = results.Where(r => r.Skipped is not null).Select(r => r.Skipped!).ToList();
 
         var salt = state.Salt ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var destinationMissing = false;

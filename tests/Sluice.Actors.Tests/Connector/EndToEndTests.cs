@@ -51,4 +51,26 @@ public sealed class EndToEndTests(MariaDbServer server)
         Assert.Equal(1, await harness.CountDestinationAsync("logs", "_fivetran_deleted AND msg = 'c' AND n = 3"));
         Assert.Equal(1, await harness.CountDestinationAsync("logs", "NOT _fivetran_deleted AND msg = 'c' AND n = 30"));
     }
+
+    [Fact]
+    public async Task Many_tables_prepared_side_by_side_keep_each_tables_own_boolean_observation()
+    {
+        var db = await server.CreateDatabaseAsync("prep");
+        // Table tN holds flag values 0..N-1 in f (BOOLEAN only for t1, t2) and 0/1 in g (always BOOLEAN).
+        var sql = string.Concat(Enumerable.Range(1, 7).Select(n =>
+            $"CREATE TABLE t{n} (id INT PRIMARY KEY, f TINYINT(1), g TINYINT(1)); INSERT INTO t{n} SELECT seq, seq % {n}, seq % 2 FROM seq_1_to_50;"));
+        await db.ExecuteAsync(sql);
+        await using var harness = new ConnectorHarness(db);
+        Assert.Equal("completed", (await harness.RunOnceAsync()).Outcome);
+
+        await harness.VerifyAsync();
+        var types = await harness.QueryDestinationAsync(
+            $"SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = '{db.Name}' AND column_name IN ('f', 'g') ORDER BY table_name, column_name");
+        var expected = Enumerable.Range(1, 7).SelectMany(n => new[]
+        {
+            $"t{n}.f {(n <= 2 ? "BOOLEAN" : "INTEGER")}",
+            $"t{n}.g BOOLEAN",
+        });
+        Assert.Equal(expected, types.Select(r => $"{r[0]}.{r[1]} {r[2]}"));
+    }
 }
