@@ -340,33 +340,10 @@ public sealed class BinlogConnection : IAsyncDisposable
 
     private async Task<(QueryResult Result, bool More)> ReadResultAsync(string sql, CancellationToken ct)
     {
-        int columnCount;
-        using (var head = await _transport.ReadPayloadAsync(ct).ConfigureAwait(false))
-        {
-            switch (head.FirstByte)
-            {
-                case 0x00:
-                    var ok = OkPayload.Parse(head.Span, Capabilities);
-                    return (QueryResult.Empty, (ok.StatusFlags & ServerStatusFlags.MoreResultsExist) != 0);
-                case 0xFF:
-                    throw BinlogServerException.Create(ErrPayload.Parse(head.Span, Capabilities), $"query '{Shorten(sql)}'");
-                case 0xFB:
-                    throw new BinlogFormatException("the server asked for LOCAL INFILE data, which this client does not send");
-            }
-            var reader = new SpanReader(head.Span);
-            columnCount = checked((int)reader.ReadLengthEncodedInteger());
-        }
-
-        var columns = new string[columnCount];
-        for (var i = 0; i < columnCount; i++)
-        {
-            using var def = await _transport.ReadPayloadAsync(ct).ConfigureAwait(false);
-            columns[i] = ColumnDefinition41.Parse(def.Span).Name;
-        }
-        using (var eof = await _transport.ReadPayloadAsync(ct).ConfigureAwait(false))
-        {
-            if (!EofPayload.IsEof(eof.Span)) throw new BinlogFormatException($"expected EOF after the column definitions, got header byte 0x{eof.FirstByte:x2}");
-        }
+        var (columnDefinitions, moreAfterOk) = await ReadResultHeadAsync(sql, ct).ConfigureAwait(false);
+        if (columnDefinitions is null) return (QueryResult.Empty, moreAfterOk);
+        var columnCount = columnDefinitions.Length;
+        var columns = columnDefinitions.Select(c => c.Name).ToArray();
         var rows = new List<string?[]>();
         while (true)
         {
@@ -383,6 +360,41 @@ public sealed class BinlogConnection : IAsyncDisposable
     }
 
     /// <summary>
+    /// Reads a result's head: an OK (no rows: null, and whether more results follow) or the column count, the column
+    /// definitions and the EOF after them.
+    /// </summary>
+    private async Task<(ColumnDefinition41[]? Columns, bool More)> ReadResultHeadAsync(string sql, CancellationToken ct)
+    {
+        int columnCount;
+        using (var head = await _transport.ReadPayloadAsync(ct).ConfigureAwait(false))
+        {
+            switch (head.FirstByte)
+            {
+                case 0x00:
+                    var ok = OkPayload.Parse(head.Span, Capabilities);
+                    return (null, (ok.StatusFlags & ServerStatusFlags.MoreResultsExist) != 0);
+                case 0xFF:
+                    throw BinlogServerException.Create(ErrPayload.Parse(head.Span, Capabilities), $"query '{Shorten(sql)}'");
+                case 0xFB:
+                    throw new BinlogFormatException("the server asked for LOCAL INFILE data, which this client does not send");
+            }
+            var reader = new SpanReader(head.Span);
+            columnCount = checked((int)reader.ReadLengthEncodedInteger());
+        }
+        var columns = new ColumnDefinition41[columnCount];
+        for (var i = 0; i < columnCount; i++)
+        {
+            using var def = await _transport.ReadPayloadAsync(ct).ConfigureAwait(false);
+            columns[i] = ColumnDefinition41.Parse(def.Span);
+        }
+        using (var eof = await _transport.ReadPayloadAsync(ct).ConfigureAwait(false))
+        {
+            if (!EofPayload.IsEof(eof.Span)) throw new BinlogFormatException($"expected EOF after the column definitions, got header byte 0x{eof.FirstByte:x2}");
+        }
+        return (columns, false);
+    }
+
+    /// <summary>
     /// Runs a text-protocol query and hands its first result set to <paramref name="sink"/> as it arrives: the column
     /// definitions, then each row's payload from a pooled buffer (one length-encoded value per column, 0xFB for NULL;
     /// valid only during the call). Memory stays at one packet whatever the result's size. Further result sets are
@@ -395,33 +407,12 @@ public sealed class BinlogConnection : IAsyncDisposable
         ProtocolLog.Query(_logger, sql);
         _transport.ResetSequence();
         await _transport.WritePayloadAsync(new ComQuery(sql).ToPayload(), cancellationToken).ConfigureAwait(false);
-        int columnCount;
-        using (var head = await _transport.ReadPayloadAsync(cancellationToken).ConfigureAwait(false))
+        var (columns, more) = await ReadResultHeadAsync(sql, cancellationToken).ConfigureAwait(false);
+        if (columns is null)
         {
-            switch (head.FirstByte)
-            {
-                case 0x00:
-                    var ok = OkPayload.Parse(head.Span, Capabilities);
-                    if ((ok.StatusFlags & ServerStatusFlags.MoreResultsExist) != 0) await DrainResultsAsync(sql, cancellationToken).ConfigureAwait(false);
-                    sink.Columns([]);
-                    return 0;
-                case 0xFF:
-                    throw BinlogServerException.Create(ErrPayload.Parse(head.Span, Capabilities), $"query '{Shorten(sql)}'");
-                case 0xFB:
-                    throw new BinlogFormatException("the server asked for LOCAL INFILE data, which this client does not send");
-            }
-            var reader = new SpanReader(head.Span);
-            columnCount = checked((int)reader.ReadLengthEncodedInteger());
-        }
-        var columns = new ColumnDefinition41[columnCount];
-        for (var i = 0; i < columnCount; i++)
-        {
-            using var def = await _transport.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
-            columns[i] = ColumnDefinition41.Parse(def.Span);
-        }
-        using (var eof = await _transport.ReadPayloadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!EofPayload.IsEof(eof.Span)) throw new BinlogFormatException($"expected EOF after the column definitions, got header byte 0x{eof.FirstByte:x2}");
+            if (more) await DrainResultsAsync(sql, cancellationToken).ConfigureAwait(false);
+            sink.Columns([]);
+            return 0;
         }
         sink.Columns(columns);
         long rows = 0;

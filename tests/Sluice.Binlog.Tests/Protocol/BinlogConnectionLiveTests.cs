@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Sluice.Binlog.Protocol;
 using Sluice.Binlog.Protocol.Auth;
+using Sluice.Binlog.Protocol.Payloads;
 using Sluice.Testing;
 
 namespace Sluice.Binlog.Tests.Protocol;
@@ -92,6 +93,38 @@ public sealed class BinlogConnectionLiveTests(MariaDbServer server)
         Assert.Equal(new string('q', 300), result.Rows[1][2]);
         Assert.Empty((await conn.QueryAsync("SET @x = 1")).Rows);
         Assert.Equal("1", (await conn.QueryAsync("SELECT @x")).Scalar);
+    }
+
+    private sealed class CollectingSink : ITextRowSink
+    {
+        public List<ColumnDefinition41> Defined { get; } = [];
+        public List<string?[]> Rows { get; } = [];
+
+        public void Columns(IReadOnlyList<ColumnDefinition41> columns) => Defined.AddRange(columns);
+
+        public void Row(ReadOnlySpan<byte> payload) => Rows.Add(TextRow.Parse(payload, Defined.Count));
+    }
+
+    [Fact]
+    public async Task Streamed_query_hands_over_column_definitions_and_every_row()
+    {
+        await using var conn = await BinlogConnection.OpenAsync(Options(BinlogSslMode.Disabled));
+        var sink = new CollectingSink();
+        var count = await conn.QueryRowsAsync(
+            "SELECT seq AS n, CAST(seq AS BINARY) AS b, IF(seq = 2, NULL, CONCAT('é', seq)) AS t FROM mysql.seq_1_to_3000", sink);
+        Assert.Equal(3000, count);
+        Assert.Equal(["n", "b", "t"], sink.Defined.Select(c => c.Name));
+        Assert.Equal(ColumnDefinition41.Binary, sink.Defined[1].CharacterSet);
+        Assert.NotEqual(ColumnDefinition41.Binary, sink.Defined[2].CharacterSet);
+        Assert.Equal(new string?[] { "1", "1", "é1" }, (IEnumerable<string?>)sink.Rows[0]);
+        Assert.Null(sink.Rows[1][2]);
+        Assert.Equal("3000", sink.Rows[^1][0]);
+
+        // A statement without a result set: no columns, no rows; then the connection goes on.
+        var none = new CollectingSink();
+        Assert.Equal(0, await conn.QueryRowsAsync("SET @y = 5", none));
+        Assert.Empty(none.Defined);
+        Assert.Equal("5", (await conn.QueryAsync("SELECT @y")).Scalar);
     }
 
     [Fact]
