@@ -219,9 +219,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         // Preparing a table may scan it (the TINYINT(1) check): tables are prepared by up to MaxPrepareConnections
         // connections side by side, the results kept in discovery order (smallest first).
         var results = new (PreparedTable? Table, string? Skipped)[discovered.Count];
-        var scans = discovered.Count(t =>
-            t.Columns.Any(TypeMapper.IsBooleanCandidate)
-            && (state.Table(t.Id) is not { } known || known.Phase == TablePhase.NeedsResync || configChanged));
+        // A table's TINYINT(1) columns are observed again unless its earlier observation still holds.
+        bool Observes(SourceTable table) => state.Table(table.Id) is not { } known || known.Phase == TablePhase.NeedsResync || configChanged;
+        var scans = discovered.Count(t => t.Columns.Any(TypeMapper.IsBooleanCandidate) && Observes(t));
         var next = -1;
         async Task PrepareSomeAsync(MySqlConnection on)
         {
@@ -229,11 +229,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             while ((i = Interlocked.Increment(ref next)) < discovered.Count)
             {
                 var table = discovered[i];
-                var known = state.Table(table.Id);
-                var observe = known is null || known.Phase == TablePhase.NeedsResync || configChanged;
                 try
                 {
-                    results[i] = (await PrepareAsync(on, config, table, observe ? null : known!.BooleanColumns, ct), null);
+                    results[i] = (await PrepareAsync(on, config, table, Observes(table) ? null : state.Table(table.Id)!.BooleanColumns, ct), null);
                 }
                 catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
                 {

@@ -37,7 +37,10 @@ public sealed class TableSnapshotActor : ReceiveActor
     private bool _readLast;
     private readonly Queue<(long Id, SnapshotChunk Chunk)> _inMerge = new();
 
-    /// <summary>Chunks read and not yet written (one being written or waiting for its watermark, one being read).</summary>
+    /// <summary>
+    /// Chunks read and not yet written (being read, waiting for their watermark, or being written: chunks waiting
+    /// together are written in one transaction).
+    /// </summary>
     public const int MaxChunksInFlight = 8;
 
     private sealed record Connected(MySqlConnection Connection, TextChunkReader? Text);
