@@ -91,8 +91,8 @@ public static class ChunkReader
     }
 
     /// <summary>
-    /// The chunk query: destination columns, then the raw key expressions, after <c>@k0…@kN</c> when
-    /// <paramref name="afterKey"/> is set.
+    /// The chunk query: destination columns, then the raw key expressions (unless the rows carry the key, see
+    /// <see cref="KeysInRow"/>), after <c>@k0…@kN</c> when <paramref name="afterKey"/> is set.
     /// </summary>
     public static string BuildChunkSql(TableMapping table, bool afterKey, int chunkSize) =>
         BuildChunkSql(table, KeyColumns(table), afterKey ? i => "@k" + i : null, chunkSize);
