@@ -127,12 +127,8 @@ public sealed class BinlogClient
         }
     }
 
-    private TimeSpan BackoffDelay(int attempt)
-    {
-        var ms = _options.InitialReconnectDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        ms = Math.Min(ms, _options.MaxReconnectDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ms * (0.8 + 0.4 * Random.Shared.NextDouble()));
-    }
+    private TimeSpan BackoffDelay(int attempt) =>
+        new Retry.RetryPolicy(_options.InitialReconnectDelay, _options.MaxReconnectDelay).Delay(attempt);
 
     /// <summary>Dropped connections and the server's "killed"/"shutting down" errors are retried; other errors are not.</summary>
     internal static bool IsTransient(Exception ex) => ex switch
