@@ -1,6 +1,6 @@
 using MySqlConnector;
 using Sluice.Binlog.Client;
-using Sluice.Binlog.Gtid;
+using Sluice.Binlog.Protocol;
 using Sluice.Replication.Positions;
 
 namespace Sluice.Actors.Snapshot;
@@ -8,37 +8,34 @@ namespace Sluice.Actors.Snapshot;
 /// <summary>Reads the source's current binlog position on an open MySqlConnector connection (a chunk's high watermark).</summary>
 public static class SourcePositions
 {
-    /// <summary>SHOW MASTER STATUS (+ MariaDB's @@gtid_binlog_pos) as <see cref="BinlogPositionText"/>.</summary>
-    public static async Task<string> ReadCurrentAsync(MySqlConnection connection, CancellationToken ct)
+    /// <summary>The current position (see <see cref="CurrentPosition"/>) as <see cref="BinlogPositionText"/>.</summary>
+    public static async Task<string> ReadCurrentAsync(MySqlConnection connection, CancellationToken ct) =>
+        BinlogPositionText.Format(await CurrentPosition.ReadAsync(connection.ServerVersion,
+            (sql, token) => QueryAsync(connection, sql, token), ct).ConfigureAwait(false));
+
+    private static async Task<QueryResult?> QueryAsync(MySqlConnection connection, string sql, CancellationToken ct)
     {
-        string file;
-        long position;
-        string? executed = null;
-        await using (var command = new MySqlCommand("SHOW MASTER STATUS", connection))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        try
         {
-            if (!await reader.ReadAsync(ct))
+            await using var command = new MySqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var columns = new string[reader.FieldCount];
+            for (var i = 0; i < columns.Length; i++) columns[i] = reader.GetName(i);
+            var rows = new List<string?[]>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                throw new InvalidOperationException("SHOW MASTER STATUS returned no row: the source has no binary log");
-            }
-            file = reader.GetString(0);
-            position = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                if (string.Equals(reader.GetName(i), "Executed_Gtid_Set", StringComparison.OrdinalIgnoreCase) && !reader.IsDBNull(i))
+                var row = new string?[columns.Length];
+                for (var i = 0; i < row.Length; i++)
                 {
-                    executed = reader.GetString(i);
+                    row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
                 }
+                rows.Add(row);
             }
+            return new QueryResult(columns, rows);
         }
-        if (connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase))
+        catch (MySqlException ex) when (ex.Number == CurrentPosition.SyntaxErrorCode)
         {
-            await using var command = new MySqlCommand("SELECT @@GLOBAL.gtid_binlog_pos", connection);
-            var gtid = Convert.ToString(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) ?? "";
-            return BinlogPositionText.Format(new BinlogPosition(file, position, MariaDbGtids: MariaDbGtidList.Parse(gtid)));
+            return null;
         }
-        return BinlogPositionText.Format(executed is null
-            ? new BinlogPosition(file, position)
-            : new BinlogPosition(file, position, MySqlGtids: MySqlGtidSet.Parse(executed)));
     }
 }

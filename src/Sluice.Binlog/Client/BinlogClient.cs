@@ -50,7 +50,7 @@ public sealed class BinlogClient
     public async Task<BinlogPosition> GetCurrentPositionAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await BinlogConnection.OpenAsync(_options.Connection, _logger, cancellationToken).ConfigureAwait(false);
-        return await ReadMasterStatusAsync(connection, withGtids: true, cancellationToken).ConfigureAwait(false);
+        return await ReadMasterStatusAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -139,28 +139,18 @@ public sealed class BinlogClient
         _ => false,
     };
 
-    private static async Task<BinlogPosition> ReadMasterStatusAsync(BinlogConnection connection, bool withGtids, CancellationToken ct)
-    {
-        var status = await connection.QueryAsync("SHOW MASTER STATUS", ct).ConfigureAwait(false);
-        if (status.Rows.Count == 0)
+    private static Task<BinlogPosition> ReadMasterStatusAsync(BinlogConnection connection, CancellationToken ct) =>
+        CurrentPosition.ReadAsync(connection.ServerVersion, async (sql, token) =>
         {
-            throw new BinlogDisabledException(BinlogServerException.ErNoBinaryLogging, "HY000",
-                "SHOW MASTER STATUS returned no row: the server has no binary log", "reading the current binlog position");
-        }
-        var row = status.Rows[0];
-        var file = row[0] ?? "";
-        var position = long.Parse(row[1] ?? "4", CultureInfo.InvariantCulture);
-        if (!withGtids) return new BinlogPosition(file, position);
-        if (connection.IsMariaDb)
-        {
-            var gtid = (await connection.QueryAsync("SELECT @@GLOBAL.gtid_binlog_pos", ct).ConfigureAwait(false)).Scalar ?? "";
-            return new BinlogPosition(file, position, MariaDbGtids: MariaDbGtidList.Parse(gtid));
-        }
-        var executed = status.ColumnIndex("Executed_Gtid_Set");
-        return executed >= 0
-            ? new BinlogPosition(file, position, MySqlGtids: MySqlGtidSet.Parse(row[executed] ?? ""))
-            : new BinlogPosition(file, position);
-    }
+            try
+            {
+                return await connection.QueryAsync(sql, token).ConfigureAwait(false);
+            }
+            catch (BinlogServerException ex) when (ex.ErrorCode == CurrentPosition.SyntaxErrorCode)
+            {
+                return null;
+            }
+        }, ct);
 
     private readonly record struct NextResult(BinlogStreamItem? Item, Exception? Failure);
 
@@ -208,12 +198,12 @@ public sealed class BinlogClient
                     throw new BinlogDisabledException(BinlogServerException.ErNoBinaryLogging, "HY000",
                         "@@GLOBAL.log_bin is OFF: the server writes no binary log", "starting the binlog stream");
                 }
-                if (Options.StopAtEnd) _end = await ReadMasterStatusAsync(connection, withGtids: false, ct).ConfigureAwait(false);
+                if (Options.StopAtEnd) _end = (await ReadMasterStatusAsync(connection, ct).ConfigureAwait(false)) with { MySqlGtids = null, MariaDbGtids = null };
                 BinlogPosition initial;
                 switch (start.Kind)
                 {
                     case BinlogStartKind.Current:
-                        var current = await ReadMasterStatusAsync(connection, withGtids: true, ct).ConfigureAwait(false);
+                        var current = await ReadMasterStatusAsync(connection, ct).ConfigureAwait(false);
                         from = BinlogStartPosition.FromFile(current.FileName, current.Position);
                         initial = current;
                         break;
