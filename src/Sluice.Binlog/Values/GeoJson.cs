@@ -1,162 +1,184 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json;
 
 namespace Sluice.Binlog.Values;
 
 /// <summary>
-/// Renders OGC Well-Known Binary (2D; either byte order per geometry) as a GeoJSON geometry object:
-/// Point, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon and GeometryCollection.
+/// Converts MySQL's internal geometry value (4-byte little-endian SRID followed by OGC WKB) to GeoJSON text
+/// (RFC 7946 object: <c>{"type":"Point","coordinates":[x,y]}</c>, ..., GeometryCollection with <c>geometries</c>).
+/// The SRID is not carried (GeoJSON has no CRS member); coordinates are written in the stored axis order.
+/// This is the one converter: the initial sync, the binlog sync and <c>sluice binlog tail</c> all use it, so they agree.
+/// Numbers are the shortest round-trip form (<c>-0</c> stays <c>-0</c>, large values use <c>E+</c>); a point with
+/// a NaN coordinate is the empty point (<c>[]</c>).
 /// </summary>
 public static class GeoJson
 {
-    private const int MaxDepth = 64;
-
-    /// <summary>GeoJSON text for WKB bytes (no SRID prefix). Malformed input throws <see cref="BinlogFormatException"/>.</summary>
-    public static string FromWkb(ReadOnlySpan<byte> wkb)
+    /// <summary>Converts MySQL's SRID-prefixed geometry. Malformed input throws <see cref="FormatException"/>.</summary>
+    public static string FromMySqlGeometry(ReadOnlySpan<byte> value)
     {
-        var sb = new StringBuilder(64);
-        var pos = 0;
-        WriteGeometry(sb, wkb, ref pos, 0);
-        if (pos != wkb.Length)
-            throw new BinlogFormatException($"WKB has {wkb.Length - pos} trailing byte(s) after the geometry at offset {pos}");
-        return sb.ToString();
+        if (value.Length < 4) throw new FormatException($"geometry value of {value.Length} bytes is shorter than its 4-byte SRID");
+        return FromWkb(value[4..]);
     }
 
-    private static void WriteGeometry(StringBuilder sb, ReadOnlySpan<byte> wkb, ref int pos, int depth)
+    /// <summary>Converts plain OGC WKB (2D) to GeoJSON.</summary>
+    public static string FromWkb(ReadOnlySpan<byte> wkb)
     {
-        if (depth > MaxDepth) throw new BinlogFormatException("WKB geometry collections nested too deeply");
-        var start = pos;
-        var little = ReadByteOrder(wkb, ref pos);
-        var type = ReadUInt32(wkb, ref pos, little);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            var offset = 0;
+            WriteGeometry(writer, wkb, ref offset, depth: 0);
+            if (offset != wkb.Length)
+            {
+                throw new FormatException($"WKB has {wkb.Length - offset} trailing bytes after the geometry at offset {offset}");
+            }
+        }
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    private static void WriteGeometry(Utf8JsonWriter writer, ReadOnlySpan<byte> wkb, ref int offset, int depth)
+    {
+        if (depth > 32) throw new FormatException("WKB geometry collections nest deeper than 32 levels");
+        var start = offset;
+        Need(wkb, offset, 5, "geometry header");
+        var littleEndian = wkb[offset] switch
+        {
+            1 => true,
+            0 => false,
+            var b => throw new FormatException($"WKB byte-order flag {b} at offset {offset} is neither 0 nor 1"),
+        };
+        offset++;
+        var type = ReadUInt32(wkb, ref offset, littleEndian, "geometry type");
+
+        writer.WriteStartObject();
         switch (type)
         {
             case 1:
-                sb.Append("{\"type\":\"Point\",\"coordinates\":");
-                WritePoint(sb, wkb, ref pos, little);
+                writer.WriteString("type", "Point");
+                writer.WritePropertyName("coordinates");
+                WritePoint(writer, wkb, ref offset, littleEndian);
                 break;
             case 2:
-                sb.Append("{\"type\":\"LineString\",\"coordinates\":");
-                WritePointList(sb, wkb, ref pos, little);
+                writer.WriteString("type", "LineString");
+                writer.WritePropertyName("coordinates");
+                WritePoints(writer, wkb, ref offset, littleEndian);
                 break;
             case 3:
-                sb.Append("{\"type\":\"Polygon\",\"coordinates\":");
-                WritePolygonRings(sb, wkb, ref pos, little);
+                writer.WriteString("type", "Polygon");
+                writer.WritePropertyName("coordinates");
+                WritePolygon(writer, wkb, ref offset, littleEndian);
                 break;
-            case 4:
-            case 5:
-            case 6:
+            case 4 or 5 or 6:
             {
-                var (name, member) = type switch { 4 => ("MultiPoint", 1u), 5 => ("MultiLineString", 2u), _ => ("MultiPolygon", 3u) };
-                sb.Append("{\"type\":\"").Append(name).Append("\",\"coordinates\":[");
-                var n = ReadCount(wkb, ref pos, little, 9);
-                for (var i = 0; i < n; i++)
+                writer.WriteString("type", type switch { 4 => "MultiPoint", 5 => "MultiLineString", _ => "MultiPolygon" });
+                writer.WritePropertyName("coordinates");
+                var count = ReadCount(wkb, ref offset, littleEndian, 9);
+                writer.WriteStartArray();
+                for (var i = 0; i < count; i++)
                 {
-                    if (i > 0) sb.Append(',');
-                    var memberStart = pos;
-                    var memberLittle = ReadByteOrder(wkb, ref pos);
-                    var memberType = ReadUInt32(wkb, ref pos, memberLittle);
-                    if (memberType != member)
-                        throw new BinlogFormatException($"WKB {name} at offset {start} contains a geometry of type {memberType} at offset {memberStart}");
-                    if (member == 1) WritePoint(sb, wkb, ref pos, memberLittle);
-                    else if (member == 2) WritePointList(sb, wkb, ref pos, memberLittle);
-                    else WritePolygonRings(sb, wkb, ref pos, memberLittle);
+                    // Each member is a full WKB geometry of the matching single type; its coordinates go in the array.
+                    Need(wkb, offset, 5, "member header");
+                    var memberLittleEndian = wkb[offset] switch
+                    {
+                        1 => true,
+                        0 => false,
+                        var b => throw new FormatException($"WKB byte-order flag {b} at offset {offset} is neither 0 nor 1"),
+                    };
+                    offset++;
+                    var memberType = ReadUInt32(wkb, ref offset, memberLittleEndian, "member type");
+                    if (memberType != type - 3)
+                    {
+                        throw new FormatException($"WKB type {type} holds a member of type {memberType} at offset {offset - 4}");
+                    }
+                    switch (memberType)
+                    {
+                        case 1: WritePoint(writer, wkb, ref offset, memberLittleEndian); break;
+                        case 2: WritePoints(writer, wkb, ref offset, memberLittleEndian); break;
+                        default: WritePolygon(writer, wkb, ref offset, memberLittleEndian); break;
+                    }
                 }
-                sb.Append(']');
+                writer.WriteEndArray();
                 break;
             }
             case 7:
             {
-                sb.Append("{\"type\":\"GeometryCollection\",\"geometries\":[");
-                var n = ReadCount(wkb, ref pos, little, 9);
-                for (var i = 0; i < n; i++)
-                {
-                    if (i > 0) sb.Append(',');
-                    WriteGeometry(sb, wkb, ref pos, depth + 1);
-                }
-                sb.Append(']');
+                writer.WriteString("type", "GeometryCollection");
+                writer.WritePropertyName("geometries");
+                var count = ReadCount(wkb, ref offset, littleEndian, 5);
+                writer.WriteStartArray();
+                for (var i = 0; i < count; i++) WriteGeometry(writer, wkb, ref offset, depth + 1);
+                writer.WriteEndArray();
                 break;
             }
             default:
-                throw new BinlogFormatException($"unsupported WKB geometry type {type} at offset {start} (only 2D types 1-7 are supported)");
+                throw new FormatException($"WKB geometry type {type} at offset {start} is not a 2D OGC type (1-7)");
         }
-        sb.Append('}');
+        writer.WriteEndObject();
     }
 
-    private static void WritePolygonRings(StringBuilder sb, ReadOnlySpan<byte> wkb, ref int pos, bool little)
+    private static void WritePolygon(Utf8JsonWriter writer, ReadOnlySpan<byte> wkb, ref int offset, bool littleEndian)
     {
-        var rings = ReadCount(wkb, ref pos, little, 4);
-        sb.Append('[');
-        for (var r = 0; r < rings; r++)
+        var rings = ReadCount(wkb, ref offset, littleEndian, 4);
+        writer.WriteStartArray();
+        for (var r = 0; r < rings; r++) WritePoints(writer, wkb, ref offset, littleEndian);
+        writer.WriteEndArray();
+    }
+
+    private static void WritePoints(Utf8JsonWriter writer, ReadOnlySpan<byte> wkb, ref int offset, bool littleEndian)
+    {
+        var count = ReadCount(wkb, ref offset, littleEndian, 16);
+        writer.WriteStartArray();
+        for (var i = 0; i < count; i++) WritePoint(writer, wkb, ref offset, littleEndian);
+        writer.WriteEndArray();
+    }
+
+    private static void WritePoint(Utf8JsonWriter writer, ReadOnlySpan<byte> wkb, ref int offset, bool littleEndian)
+    {
+        Need(wkb, offset, 16, "point coordinates");
+        var x = ReadDouble(wkb[offset..], littleEndian);
+        var y = ReadDouble(wkb[(offset + 8)..], littleEndian);
+        offset += 16;
+        writer.WriteStartArray();
+        if (!double.IsNaN(x) && !double.IsNaN(y))
         {
-            if (r > 0) sb.Append(',');
-            WritePointList(sb, wkb, ref pos, little);
+            // An empty point (NaN coordinates) has empty coordinates in GeoJSON.
+            writer.WriteNumberValue(x);
+            writer.WriteNumberValue(y);
         }
-        sb.Append(']');
+        writer.WriteEndArray();
     }
 
-    private static void WritePointList(StringBuilder sb, ReadOnlySpan<byte> wkb, ref int pos, bool little)
+    private static double ReadDouble(ReadOnlySpan<byte> span, bool littleEndian) =>
+        littleEndian ? BinaryPrimitives.ReadDoubleLittleEndian(span) : BinaryPrimitives.ReadDoubleBigEndian(span);
+
+    private static uint ReadUInt32(ReadOnlySpan<byte> wkb, ref int offset, bool littleEndian, string what)
     {
-        var n = ReadCount(wkb, ref pos, little, 16);
-        sb.Append('[');
-        for (var i = 0; i < n; i++)
+        Need(wkb, offset, 4, what);
+        var value = littleEndian
+            ? BinaryPrimitives.ReadUInt32LittleEndian(wkb[offset..])
+            : BinaryPrimitives.ReadUInt32BigEndian(wkb[offset..]);
+        offset += 4;
+        return value;
+    }
+
+    /// <summary>Reads an element count and checks it against the bytes left (each element needs at least <paramref name="minBytesEach"/>).</summary>
+    private static int ReadCount(ReadOnlySpan<byte> wkb, ref int offset, bool littleEndian, int minBytesEach)
+    {
+        var at = offset;
+        var count = ReadUInt32(wkb, ref offset, littleEndian, "element count");
+        if (count > (uint)((wkb.Length - offset) / minBytesEach))
         {
-            if (i > 0) sb.Append(',');
-            WritePoint(sb, wkb, ref pos, little);
+            throw new FormatException($"WKB count {count} at offset {at} exceeds the {wkb.Length - offset} bytes left");
         }
-        sb.Append(']');
+        return (int)count;
     }
 
-    private static void WritePoint(StringBuilder sb, ReadOnlySpan<byte> wkb, ref int pos, bool little)
+    private static void Need(ReadOnlySpan<byte> wkb, int offset, int length, string what)
     {
-        var x = ReadDouble(wkb, ref pos, little);
-        var y = ReadDouble(wkb, ref pos, little);
-        if (double.IsNaN(x) && double.IsNaN(y))
+        if (wkb.Length - offset < length)
         {
-            sb.Append("[]"); // empty point
-            return;
+            throw new FormatException($"WKB ends at {wkb.Length} bytes: {what} needs {length} bytes at offset {offset}");
         }
-        sb.Append('[').Append(JsonText.FormatDouble(x, false)).Append(',').Append(JsonText.FormatDouble(y, false)).Append(']');
-    }
-
-    private static bool ReadByteOrder(ReadOnlySpan<byte> wkb, ref int pos)
-    {
-        Need(wkb, pos, 1);
-        var b = wkb[pos++];
-        return b switch
-        {
-            1 => true,
-            0 => false,
-            _ => throw new BinlogFormatException($"invalid WKB byte order marker {b} at offset {pos - 1}"),
-        };
-    }
-
-    private static int ReadCount(ReadOnlySpan<byte> wkb, ref int pos, bool little, int minBytesPerItem)
-    {
-        var at = pos;
-        var n = ReadUInt32(wkb, ref pos, little);
-        if (n > (uint)(wkb.Length - pos) / (uint)minBytesPerItem)
-            throw new BinlogFormatException($"WKB count {n} at offset {at} exceeds the {wkb.Length - pos} byte(s) left");
-        return (int)n;
-    }
-
-    private static uint ReadUInt32(ReadOnlySpan<byte> wkb, ref int pos, bool little)
-    {
-        Need(wkb, pos, 4);
-        var s = wkb.Slice(pos, 4);
-        pos += 4;
-        return little ? BinaryPrimitives.ReadUInt32LittleEndian(s) : BinaryPrimitives.ReadUInt32BigEndian(s);
-    }
-
-    private static double ReadDouble(ReadOnlySpan<byte> wkb, ref int pos, bool little)
-    {
-        Need(wkb, pos, 8);
-        var s = wkb.Slice(pos, 8);
-        pos += 8;
-        return little ? BinaryPrimitives.ReadDoubleLittleEndian(s) : BinaryPrimitives.ReadDoubleBigEndian(s);
-    }
-
-    private static void Need(ReadOnlySpan<byte> wkb, int pos, int n)
-    {
-        if (pos > wkb.Length - n) throw new BinlogFormatException($"truncated WKB: wanted {n} byte(s) at offset {pos}, {wkb.Length - pos} left");
     }
 }

@@ -19,7 +19,7 @@ public sealed record MySqlGeometry(uint Srid, byte[] Wkb)
         {
             return GeoJson.FromWkb(Wkb);
         }
-        catch (BinlogFormatException)
+        catch (FormatException)
         {
             return null;
         }

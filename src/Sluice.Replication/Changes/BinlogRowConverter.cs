@@ -10,7 +10,7 @@ using Sluice.Replication.Values;
 using BinlogGeometry = Sluice.Binlog.Values.MySqlGeometry;
 using BinlogDecimal = Sluice.Binlog.Values.MySqlDecimal;
 using BinlogDateTime = Sluice.Binlog.Values.MySqlDateTime;
-using ReplicationGeoJson = Sluice.Replication.Values.GeoJson;
+using ReplicationGeoJson = Sluice.Binlog.Values.GeoJson;
 
 namespace Sluice.Replication.Changes;
 

@@ -239,8 +239,8 @@ public static class ValueNormalizer
         if (dataType == "set") return SetToJson(raw as string ?? Convert.ToString(raw, CultureInfo.InvariantCulture) ?? "");
         return raw switch
         {
-            byte[] geometry => GeoJson.FromMySqlGeometry(geometry),
-            MySqlGeometry geometry => GeoJson.FromMySqlGeometry(geometry.Value),
+            byte[] geometry => Sluice.Binlog.Values.GeoJson.FromMySqlGeometry(geometry),
+            MySqlGeometry geometry => Sluice.Binlog.Values.GeoJson.FromMySqlGeometry(geometry.Value),
             string json => json,
             _ => throw new InvalidCastException($"{raw.GetType().Name} is not JSON"),
         };

@@ -1,4 +1,4 @@
-using Sluice.Replication.Values;
+using Sluice.Binlog.Values;
 
 namespace Sluice.Replication.Tests.Values;
 
