@@ -44,8 +44,8 @@ public sealed class BinlogClient
     public uint ServerId { get; }
 
     /// <summary>
-    /// The server's current binlog position: SHOW MASTER STATUS plus the GTID state (MariaDB @@gtid_binlog_pos,
-    /// MySQL Executed_Gtid_Set) — what <see cref="BinlogStartPosition.Current"/> would start from.
+    /// The server's current binlog position, read by <see cref="CurrentPosition"/> (the binlog status plus the GTID
+    /// state: MariaDB @@gtid_binlog_pos, MySQL Executed_Gtid_Set when gtid_mode is ON) — what <see cref="BinlogStartPosition.Current"/> would start from.
     /// </summary>
     public async Task<BinlogPosition> GetCurrentPositionAsync(CancellationToken cancellationToken = default)
     {
