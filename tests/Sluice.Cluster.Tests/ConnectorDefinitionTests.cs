@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Sluice.Actors.Contracts;
 
 namespace Sluice.Cluster.Tests;
@@ -38,7 +40,9 @@ public sealed class ConnectorDefinitionTests
     [InlineData("sourceConnectionString")]
     [InlineData("destinationPath")]
     [InlineData("chunkSize")]
-    [InlineData("includeTables/excludeTables/excludeColumns")]
+    [InlineData("parallelSnapshots")]
+    [InlineData("includeTables")]
+    [InlineData("includeColumns")]
     [InlineData("hashedColumns")]
     public void Each_error_names_its_field(string field)
     {
@@ -48,9 +52,73 @@ public sealed class ConnectorDefinitionTests
             "sourceConnectionString" => Valid with { SourceConnectionString = "" },
             "destinationPath" => Valid with { DestinationPath = " " },
             "chunkSize" => Valid with { ChunkSize = 0 },
+            "parallelSnapshots" => Valid with { ParallelSnapshots = 65 },
             "hashedColumns" => Valid with { HashedColumns = ["orders.card"] },
+            "includeColumns" => Valid with { IncludeColumns = ["orders.card"] },
             _ => Valid with { IncludeTables = ["orders"] },
         };
-        Assert.Contains(bad.Validate(), e => e.StartsWith(field + ":", StringComparison.Ordinal));
+        var error = Assert.Single(bad.Validate());
+        Assert.StartsWith($"'{field}'", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData(".x")]
+    public void Ids_that_are_not_safe_path_segments_are_refused(string id)
+    {
+        Assert.NotNull(ConnectorDefinition.IdProblem(id));
+        Assert.Contains((Valid with { Id = id }).Validate(), e => e.StartsWith("'id'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_limits_are_the_cli_config_files()
+    {
+        Assert.Empty((Valid with { ChunkSize = 10_000_000, Id = new string('a', 64) }).Validate());
+        Assert.Equal(2, (Valid with { ChunkSize = 10_000_001, Id = new string('a', 65) }).Validate().Count);
+    }
+
+    [Fact]
+    public void A_definition_persisted_by_an_earlier_version_still_loads()
+    {
+        // The journal's shape before the names were unified: PascalCase, MaxParallelSnapshots.
+        const string Old = """
+            {"Id":"shop","SourceConnectionString":"Server=db;User ID=u;Password=p","DestinationPath":"/d/shop.duckdb",
+             "IncludeTables":["shop.orders"],"HashedColumns":["shop.orders.card"],"ChunkSize":500,"MaxParallelSnapshots":5,
+             "KillZombieConnections":false,"RunSetupChecks":true}
+            """;
+        var definition = JsonSerializer.Deserialize<ConnectorDefinition>(Old)!;
+        Assert.Equal("shop", definition.Id);
+        Assert.Equal(5, definition.ParallelSnapshots);
+        Assert.Equal(500, definition.ChunkSize);
+        Assert.False(definition.KillZombieConnections);
+        Assert.Equal(["shop.orders.card"], definition.HashedColumns!);
+        Assert.Empty(definition.Validate());
+        Assert.Equal(5, definition.ToConfig("shop.1").MaxParallelSnapshots);
+    }
+
+    [Fact]
+    public void The_new_shape_round_trips_without_the_aliases()
+    {
+        var definition = Valid with { ParallelSnapshots = 7, IncludeColumns = ["shop.orders.total"] };
+        var json = JsonSerializer.Serialize(definition, new JsonSerializerOptions { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
+        Assert.DoesNotContain("MaxParallelSnapshots", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("ConnectorId", json, StringComparison.Ordinal);
+        var back = JsonSerializer.Deserialize<ConnectorDefinition>(json)!;
+        Assert.Equal(7, back.ParallelSnapshots);
+        Assert.Equal(["shop.orders.total"], back.IncludeColumns!);
+        Assert.Equal(definition.Id, back.Id);
+    }
+
+    [Fact]
+    public void The_api_accepts_the_cli_files_names_too()
+    {
+        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var definition = JsonSerializer.Deserialize<ConnectorDefinition>(
+            """{"connectorId":"shop","sourceConnectionString":"Server=db","destinationPath":"/d.duckdb","parallelSnapshots":3}""", web)!;
+        Assert.Equal("shop", definition.Id);
+        Assert.Equal(3, definition.ParallelSnapshots);
+        definition = JsonSerializer.Deserialize<ConnectorDefinition>("""{"maxParallelSnapshots":4}""", web)!;
+        Assert.Equal(4, definition.ParallelSnapshots);
     }
 }

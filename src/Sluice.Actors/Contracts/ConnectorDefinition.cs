@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Text.Json.Serialization;
 using MySqlConnector;
 using Sluice.Replication.Connectors;
 using Sluice.Replication.Discovery;
@@ -8,11 +8,21 @@ namespace Sluice.Actors.Contracts;
 /// <summary>
 /// A connector as users define it (the admin API's and <c>sluice ctl connector create -f FILE</c>'s JSON): plain,
 /// JSON-friendly data, persisted by the connector's sharded entity (so an entity re-created on another node knows its
-/// configuration from its own journal) and turned into a <see cref="ConnectorConfig"/> to run.
+/// configuration from its own journal) and turned into a <see cref="ConnectorConfig"/> to run. Its rules and limits
+/// are <see cref="ConnectorRules"/>, the same as <c>sluice sync --config</c>'s; <c>maxParallelSnapshots</c> (the name
+/// journals written earlier hold) and <c>connectorId</c> are accepted as aliases of <c>parallelSnapshots</c> and <c>id</c>.
 /// </summary>
-public sealed partial record ConnectorDefinition
+public sealed record ConnectorDefinition
 {
     public string Id { get; init; } = "";
+
+    /// <summary>Alias of <see cref="Id"/> when reading (the CLI config file's name); never written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ConnectorId
+    {
+        get => null;
+        init { if (value is not null) Id = value; }
+    }
 
     /// <summary>MySqlConnector connection string of the replication user (holds a password: never returned or logged).</summary>
     public string SourceConnectionString { get; init; } = "";
@@ -27,14 +37,30 @@ public sealed partial record ConnectorDefinition
     public IReadOnlyList<string>? IncludeTables { get; init; }
     public IReadOnlyList<string>? ExcludeTables { get; init; }
 
+    /// <summary>
+    /// <c>schema.table.column</c> names: per named table, the columns to keep (primary key columns are always kept);
+    /// resolved against the source at each start (<see cref="ConnectorNames.ResolveFilter"/>).
+    /// </summary>
+    public IReadOnlyList<string>? IncludeColumns { get; init; }
+
     /// <summary><c>schema.table.column</c> names.</summary>
     public IReadOnlyList<string>? ExcludeColumns { get; init; }
 
     /// <summary>Columns stored as salted SHA-256 (<c>schema.table.column</c>).</summary>
     public IReadOnlyList<string>? HashedColumns { get; init; }
 
-    public int ChunkSize { get; init; } = 10_000;
-    public int MaxParallelSnapshots { get; init; } = 2;
+    public int ChunkSize { get; init; } = ConnectorRules.DefaultChunkSize;
+
+    /// <summary>Tables copied at the same time.</summary>
+    public int ParallelSnapshots { get; init; } = ConnectorRules.DefaultParallelSnapshots;
+
+    /// <summary>Alias of <see cref="ParallelSnapshots"/> when reading (the name in journals written earlier); never written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MaxParallelSnapshots
+    {
+        get => null;
+        init { if (value is { } n) ParallelSnapshots = n; }
+    }
 
     /// <summary>The replica server id the binlog client announces (null: random).</summary>
     public uint? ServerId { get; init; }
@@ -45,51 +71,59 @@ public sealed partial record ConnectorDefinition
     /// <summary>Run the setup checks at start.</summary>
     public bool RunSetupChecks { get; init; } = true;
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,100}$")]
-    private static partial Regex IdPattern();
-
-    /// <summary>What is wrong with this definition, one message per problem, each naming its field (empty: valid).</summary>
+    /// <summary>What is wrong with this definition, one line per problem, each naming its field and the fix (empty: valid).</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Id)) errors.Add("id: required");
-        else if (!IdPattern().IsMatch(Id)) errors.Add("id: letters, digits, '-', '_' and '.' only (at most 100)");
-        if (string.IsNullOrWhiteSpace(SourceConnectionString)) errors.Add("sourceConnectionString: required");
+        if (ConnectorRules.IdProblem(Id, "id") is { } idProblem) errors.Add(idProblem);
+        if (string.IsNullOrWhiteSpace(SourceConnectionString))
+        {
+            errors.Add("'sourceConnectionString' is required: give a MySqlConnector connection string (\"Server=db;User ID=...;Password=...\")");
+        }
         else
         {
             try
             {
                 var source = new MySqlConnectionStringBuilder(SourceConnectionString);
-                if (string.IsNullOrEmpty(source.Server)) errors.Add("sourceConnectionString: no Server");
+                if (string.IsNullOrEmpty(source.Server)) errors.Add("'sourceConnectionString' has no Server: add \"Server=HOST\"");
             }
             catch (ArgumentException ex)
             {
-                errors.Add("sourceConnectionString: " + ex.Message);
+                errors.Add($"'sourceConnectionString' is not a valid connection string ({RedactPassword(ex.Message)}): write it like \"Server=db;User ID=...;Password=...\"");
             }
         }
-        if (string.IsNullOrWhiteSpace(DestinationPath)) errors.Add("destinationPath: required");
-        if (ChunkSize is < 1 or > 1_000_000) errors.Add("chunkSize: between 1 and 1000000");
-        if (MaxParallelSnapshots is < 1 or > 64) errors.Add("maxParallelSnapshots: between 1 and 64");
-        try
-        {
-            _ = Filter();
-        }
-        catch (ArgumentException ex)
-        {
-            errors.Add("includeTables/excludeTables/excludeColumns: " + ex.Message);
-        }
-        foreach (var column in HashedColumns ?? [])
-        {
-            if (column.Count(c => c == '.') < 2) errors.Add($"hashedColumns: '{column}' is not schema.table.column");
-        }
+        if (string.IsNullOrWhiteSpace(DestinationPath)) errors.Add("'destinationPath' is required: give the DuckDB file's path");
+        var rules = ConnectorRules.Validate(Id, ChunkSize, ParallelSnapshots, IncludeSchemas, ExcludeSchemas, IncludeTables, ExcludeTables,
+            IncludeColumns, ExcludeColumns, HashedColumns, idField: "id");
+        errors.AddRange(rules.Where(e => !e.StartsWith("'id'", StringComparison.Ordinal)));
         return errors;
     }
 
-    public DiscoveryFilter Filter() => DiscoveryFilter.FromNames(IncludeSchemas, ExcludeSchemas, IncludeTables, ExcludeTables, ExcludeColumns);
+    /// <summary>Why <paramref name="id"/> cannot name a connector (one line), or null.</summary>
+    public static string? IdProblem(string id) => ConnectorRules.IdProblem(id, "id");
 
-    /// <summary>The configuration the connector actor runs with; <paramref name="runId"/> names its state (<c>connector-&lt;runId&gt;</c>).</summary>
-    public ConnectorConfig ToConfig(string runId) =>
-        new(runId, SourceConnectionString, DestinationPath, Filter(), HashedColumns ?? [], ChunkSize, MaxParallelSnapshots)
+    /// <summary>The source names this definition lists, for <see cref="SourceNameCheck"/> and includeColumns.</summary>
+    public ConnectorNames Names() => new()
+    {
+        IncludeSchemas = IncludeSchemas,
+        ExcludeSchemas = ExcludeSchemas,
+        IncludeTables = IncludeTables,
+        ExcludeTables = ExcludeTables,
+        IncludeColumns = IncludeColumns,
+        ExcludeColumns = ExcludeColumns,
+        HashedColumns = HashedColumns,
+    };
+
+    /// <summary>The blocking filter without includeColumns (which needs the source: <see cref="ConnectorNames.ResolveFilter"/>).</summary>
+    public DiscoveryFilter Filter() => Names().StaticFilter();
+
+    /// <summary>
+    /// The configuration the connector actor runs with; <paramref name="runId"/> names its state
+    /// (<c>connector-&lt;runId&gt;</c>). <paramref name="resolvedFilter"/> is the filter resolved against the source
+    /// (needed when includeColumns is given); null uses <see cref="Filter"/>.
+    /// </summary>
+    public ConnectorConfig ToConfig(string runId, DiscoveryFilter? resolvedFilter = null) =>
+        new(runId, SourceConnectionString, DestinationPath, resolvedFilter ?? Filter(), HashedColumns ?? [], ChunkSize, ParallelSnapshots)
         {
             ServerId = ServerId,
             KillZombieConnections = KillZombieConnections,

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MySqlConnector;
+using Sluice.Replication.Connectors;
 using Sluice.Replication.Discovery;
 
 namespace Sluice.Cli.Sync;
@@ -18,13 +18,15 @@ namespace Sluice.Cli.Sync;
 ///   "parallelSnapshots": 2
 /// }
 /// </code>
-/// Unknown fields, wrong types and malformed names fail with one line naming the field (<see cref="CliError"/>).
+/// Unknown fields, wrong types and malformed names fail with one line naming the field (<see cref="CliError"/>). The
+/// rules and limits are the ones every connector definition follows (<see cref="ConnectorRules"/>); the older names
+/// <c>id</c> and <c>maxParallelSnapshots</c> are accepted as aliases of <c>connectorId</c> and <c>parallelSnapshots</c>.
 /// </summary>
 public sealed record ConnectorConfigFile
 {
     public const string DefaultConnectorId = "default";
-    public const int DefaultChunkSize = 10_000;
-    public const int DefaultParallelSnapshots = 2;
+    public const int DefaultChunkSize = ConnectorRules.DefaultChunkSize;
+    public const int DefaultParallelSnapshots = ConnectorRules.DefaultParallelSnapshots;
 
     public string ConnectorId { get; init; } = DefaultConnectorId;
     public IReadOnlyList<string>? IncludeSchemas { get; init; }
@@ -90,7 +92,8 @@ public sealed record ConnectorConfigFile
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
-                var field = Fields.FirstOrDefault(f => string.Equals(f, property.Name, StringComparison.OrdinalIgnoreCase));
+                var given = ConnectorRules.Aliases.TryGetValue(property.Name, out var current) ? current : property.Name;
+                var field = Fields.FirstOrDefault(f => string.Equals(f, given, StringComparison.OrdinalIgnoreCase));
                 if (field is null)
                 {
                     throw new CliError($"config file '{name}': unknown field '{property.Name}' (known fields: {string.Join(", ", Fields)})", 2);
@@ -102,38 +105,35 @@ public sealed record ConnectorConfigFile
                     case "connectorId":
                         if (value.ValueKind != JsonValueKind.String) throw Bad(field, "must be a string");
                         var id = value.GetString()!;
-                        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-                        {
-                            throw Bad(field, $"must be 1 to 64 letters, digits, '-', '_' or '.' (got \"{id}\")");
-                        }
+                        if (ConnectorRules.IdProblem(id) is { } idProblem) throw new CliError($"config file '{name}': {idProblem}", 2);
                         config = config with { ConnectorId = id };
                         break;
                     case "includeSchemas":
-                        config = config with { IncludeSchemas = Names(value, field, 1, Bad) };
+                        config = config with { IncludeSchemas = ParseNames(value, field, 1, Bad) };
                         break;
                     case "excludeSchemas":
-                        config = config with { ExcludeSchemas = Names(value, field, 1, Bad) };
+                        config = config with { ExcludeSchemas = ParseNames(value, field, 1, Bad) };
                         break;
                     case "includeTables":
-                        config = config with { IncludeTables = Names(value, field, 2, Bad) };
+                        config = config with { IncludeTables = ParseNames(value, field, 2, Bad) };
                         break;
                     case "excludeTables":
-                        config = config with { ExcludeTables = Names(value, field, 2, Bad) };
+                        config = config with { ExcludeTables = ParseNames(value, field, 2, Bad) };
                         break;
                     case "includeColumns":
-                        config = config with { IncludeColumns = Names(value, field, 3, Bad) };
+                        config = config with { IncludeColumns = ParseNames(value, field, 3, Bad) };
                         break;
                     case "excludeColumns":
-                        config = config with { ExcludeColumns = Names(value, field, 3, Bad) };
+                        config = config with { ExcludeColumns = ParseNames(value, field, 3, Bad) };
                         break;
                     case "hashedColumns":
-                        config = config with { HashedColumns = Names(value, field, 3, Bad) };
+                        config = config with { HashedColumns = ParseNames(value, field, 3, Bad) };
                         break;
                     case "chunkSize":
-                        config = config with { ChunkSize = Integer(value, field, 1, 10_000_000, Bad) };
+                        config = config with { ChunkSize = Integer(value, field, ConnectorRules.MinChunkSize, ConnectorRules.MaxChunkSize, Bad) };
                         break;
                     case "parallelSnapshots":
-                        config = config with { ParallelSnapshots = Integer(value, field, 1, 64, Bad) };
+                        config = config with { ParallelSnapshots = Integer(value, field, ConnectorRules.MinParallelSnapshots, ConnectorRules.MaxParallelSnapshots, Bad) };
                         break;
                 }
             }
@@ -149,50 +149,22 @@ public sealed record ConnectorConfigFile
         }
     }
 
-    /// <summary>The blocking filter, without <see cref="IncludeColumns"/> (see <see cref="ResolveFilterAsync"/>).</summary>
-    public DiscoveryFilter StaticFilter() => DiscoveryFilter.FromNames(IncludeSchemas, ExcludeSchemas, IncludeTables, ExcludeTables, ExcludeColumns);
-
-    /// <summary>
-    /// The blocking filter. <see cref="IncludeColumns"/> becomes exclusions of the named tables' other (non-key) columns,
-    /// which needs the tables' columns from the source; a named column the table lacks fails with a clear line.
-    /// </summary>
-    public async Task<DiscoveryFilter> ResolveFilterAsync(MySqlConnection source, CancellationToken cancellationToken)
+    /// <summary>The source names this file lists (blocking and hashed columns), resolved and checked in Sluice.Replication.</summary>
+    public ConnectorNames Names() => new()
     {
-        var filter = StaticFilter();
-        if (IncludeColumns.Count == 0) return filter;
-        var keep = new Dictionary<TableId, HashSet<string>>();
-        foreach (var dotted in IncludeColumns)
-        {
-            var (table, column) = SplitColumn(dotted);
-            if (!keep.TryGetValue(table, out var set)) keep[table] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            set.Add(column);
-        }
-        var discovered = await SchemaDiscovery.DiscoverAsync(source, filter with { IncludeTables = keep.Keys.ToHashSet() }, cancellationToken);
-        var excluded = new List<string>(ExcludeColumns);
-        foreach (var (tableId, columns) in keep)
-        {
-            var table = discovered.FirstOrDefault(t => t.Id == tableId);
-            if (table is null) continue; // blocked or absent: nothing to narrow
-            foreach (var wanted in columns)
-            {
-                if (table.Column(wanted) is null)
-                {
-                    throw new CliError($"config: 'includeColumns' names {tableId}.{wanted}, but {tableId} has no column '{wanted}'", 2);
-                }
-            }
-            excluded.AddRange(table.Columns.Where(c => !c.IsPrimaryKey && !columns.Contains(c.Name)).Select(c => $"{tableId}.{c.Name}"));
-        }
-        return DiscoveryFilter.FromNames(IncludeSchemas, ExcludeSchemas, IncludeTables, ExcludeTables, excluded);
-    }
+        IncludeSchemas = IncludeSchemas,
+        ExcludeSchemas = ExcludeSchemas,
+        IncludeTables = IncludeTables,
+        ExcludeTables = ExcludeTables,
+        IncludeColumns = IncludeColumns,
+        ExcludeColumns = ExcludeColumns,
+        HashedColumns = HashedColumns,
+    };
 
-    private static (TableId Table, string Column) SplitColumn(string dotted)
-    {
-        var first = dotted.IndexOf('.');
-        var last = dotted.LastIndexOf('.');
-        return (new TableId(dotted[..first], dotted[(first + 1)..last]), dotted[(last + 1)..]);
-    }
+    /// <summary>The blocking filter, without <see cref="IncludeColumns"/> (see <see cref="ConnectorNames.ResolveFilter"/>).</summary>
+    public DiscoveryFilter StaticFilter() => Names().StaticFilter();
 
-    private static IReadOnlyList<string> Names(JsonElement value, string field, int parts, Func<string, string, CliError> bad)
+    private static IReadOnlyList<string> ParseNames(JsonElement value, string field, int parts, Func<string, string, CliError> bad)
     {
         var shape = parts switch { 1 => "schema", 2 => "schema.table", _ => "schema.table.column" };
         if (value.ValueKind != JsonValueKind.Array) throw bad(field, $"must be an array of \"{shape}\" strings");

@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using MySqlConnector;
+using Sluice.Replication.Connectors;
 using Sluice.Replication.Discovery;
 using Sluice.Replication.Setup;
 using Sluice.Replication.Values;
@@ -46,13 +47,23 @@ public static class SourcePreflight
     }
 
     /// <summary>
-    /// Resolves the blocking filter, discovers the tables and runs the setup checks (errors end the run with exit code 3,
-    /// one line each; warnings are returned).
+    /// Checks every name the config lists against the source (a name that matches nothing, or a primary-key column in
+    /// excludeColumns, ends the run with exit code 2 before anything is written, naming the closest existing name),
+    /// resolves the blocking filter, discovers the tables and runs the setup checks (errors end the run with exit
+    /// code 3, one line each; warnings are returned).
     /// </summary>
     public static async Task<(DiscoveryFilter Filter, IReadOnlyList<SourceTable> Tables, IReadOnlyList<SetupProblem> Warnings)> CheckSourceAsync(
         MySqlConnection source, ConnectorConfigFile config, bool runSetupChecks, CancellationToken cancellationToken)
     {
-        var filter = await config.ResolveFilterAsync(source, cancellationToken);
+        DiscoveryFilter filter;
+        try
+        {
+            (filter, _) = await config.Names().ResolveAsync(source, knownNames: null, cancellationToken);
+        }
+        catch (ConnectorNameException ex)
+        {
+            throw new CliError("config: " + string.Join(Environment.NewLine + "sluice: config: ", ex.Problems), 2);
+        }
         var tables = await SchemaDiscovery.DiscoverAsync(source, filter, cancellationToken);
         if (runSetupChecks)
         {

@@ -132,7 +132,7 @@ public static class SyncCommand
             log.LogInformation("sync {Source} -> {Destination} (state {State}{Mode})", ConnectionRedaction.Redact(options.Source),
                 destination.ToString(), stateDirectory, options.Once ? ", once" : "");
 
-            await SourcePreflight.CheckDestinationWritableAsync(destination.Path, stop.Token);
+            // The source (and the config's names) first: a mistake there ends the run before the destination is created.
             Replication.Discovery.DiscoveryFilter filter;
             await using (var connection = await SourcePreflight.OpenAsync(options.Source, stop.Token))
             {
@@ -145,6 +145,7 @@ public static class SyncCommand
                 log.LogInformation("{Count} table(s) to replicate", tables.Count);
                 filter = resolved;
             }
+            await SourcePreflight.CheckDestinationWritableAsync(destination.Path, stop.Token);
 
             var request = new SyncRequest(config.ConnectorId, options.Source, destination.Path, stateDirectory, filter,
                 config.HashedColumns, config.ChunkSize, config.ParallelSnapshots, options.Once);

@@ -162,7 +162,7 @@ public static class AdminApi
     }
 
     private static IResult? BadId(string id) =>
-        (new ConnectorDefinition { Id = id }).Validate().FirstOrDefault(e => e.StartsWith("id:", StringComparison.Ordinal)) is { } error
+        ConnectorDefinition.IdProblem(id) is { } error
             ? Results.BadRequest(new ApiError(error))
             : null;
 

@@ -7,7 +7,10 @@ using Sluice.Actors;
 using Sluice.Actors.Connector;
 using Sluice.Actors.Contracts;
 using Sluice.Cluster.Node;
+using Sluice.Binlog.Retry;
+using Sluice.Replication.Connectors;
 using Sluice.Replication.Discovery;
+using Sluice.Replication.Values;
 
 namespace Sluice.Cluster.Sharding;
 
@@ -56,6 +59,13 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
     /// <summary>How often a running connector's source is probed (the binlog client reconnects quietly; this makes an outage visible).</summary>
     public static TimeSpan SourceProbeInterval { get; } = TimeSpan.FromSeconds(3);
     private sealed record RestartRun(int Generation);
+    private sealed record NamesResolved(int Generation, DiscoveryFilter? Filter, IReadOnlyList<string> Warnings, string? Error, bool Permanent);
+
+    /// <summary>The backoff between restarts of a failed run: 2 s doubling to 60 s, jittered.</summary>
+    public static RetryPolicy RestartPolicy { get; } = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
+
+    /// <summary>The listed names that matched the source at an earlier start (one that disappears later only warns).</summary>
+    private IReadOnlySet<string>? _matchedNames;
 
     public static Props Props(string entityId, ILoggerFactory loggerFactory, JournalHealth? journal = null) =>
         Akka.Actor.Props.Create(() => new ConnectorEntity(entityId, loggerFactory, journal));
@@ -92,14 +102,15 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
             if (r.Generation == _generation && _child is null && _state.Exists && !_state.Paused && !_stoppingSelf) StartRun();
         });
         Command<Terminated>(OnTerminated);
+        Command<NamesResolved>(OnNamesResolved);
         Command<ProbeSource>(_ => StartProbe());
         Command<SourceProbed>(p =>
         {
             _probing = false;
             if (p.Error != _sourceError)
             {
-                if (p.Error is null) _logger.LogInformation("connector {Connector}: the source is reachable again", _id);
-                else _logger.LogWarning("connector {Connector}: the source is unreachable: {Error}", _id, p.Error);
+                if (p.Error is null) _logger.SourceReachable(_id);
+                else _logger.SourceUnreachable(_id, p.Error);
             }
             _sourceError = _child is null ? null : p.Error;
         });
@@ -109,7 +120,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
             if (!_state.Exists && _child is null) Context.Parent.Tell(new Passivate(StopEntity.Instance));
         });
         Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => _logger.LogWarning(f.Cause, "connector {Connector}: saving the entity snapshot failed", _id));
+        Command<SaveSnapshotFailure>(f => _logger.SnapshotSaveFailed(f.Cause, _id));
     }
 
     private sealed record PassivateIfUnknown;
@@ -147,8 +158,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
             _state = _state.Apply(e);
             SaveSnapshot(_state);
             Timers.Cancel("passivate-unknown");
-            _logger.LogInformation("connector {Connector}: {What} ({Definition})", _id, created ? "created" : "updated",
-                System.Text.Json.JsonSerializer.Serialize(definition.Redacted()));
+            _logger.Defined(_id, created ? "created" : "updated", System.Text.Json.JsonSerializer.Serialize(definition.Redacted()));
             sender.Tell(new ConnectorCommandResult(_id, created ? "created" : "ok", created ? $"connector {_id} created" : $"connector {_id} updated"));
             if (_state.Paused) return;
             // An update restarts the run with the new configuration (a changed fingerprint re-syncs every table).
@@ -168,7 +178,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         Persist(new ConnectorPaused(DateTimeOffset.UtcNow), e =>
         {
             _state = _state.Apply(e);
-            _logger.LogInformation("connector {Connector}: paused", _id);
+            _logger.Paused(_id);
             WhenChildStopped(() => { });
             sender.Tell(new ConnectorCommandResult(_id, "ok", $"connector {_id} paused"));
         });
@@ -186,7 +196,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         Persist(new ConnectorResumed(DateTimeOffset.UtcNow), e =>
         {
             _state = _state.Apply(e);
-            _logger.LogInformation("connector {Connector}: resumed", _id);
+            _logger.Resumed(_id);
             _failures = 0;
             WhenChildStopped(StartRun);
             sender.Tell(new ConnectorCommandResult(_id, "ok", $"connector {_id} resumed"));
@@ -227,7 +237,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         {
             _state = _state.Apply(e);
             SaveSnapshot(_state);
-            _logger.LogInformation("connector {Connector}: deleted", _id);
+            _logger.Deleted(_id);
             sender.Tell(new ConnectorCommandResult(_id, "ok", $"connector {_id} deleted"));
             // Passivate: the shard stops the entity and forgets it (remember-entities), so it does not come back.
             WhenChildStopped(() => Context.Parent.Tell(new Passivate(StopEntity.Instance)));
@@ -247,8 +257,63 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
     {
         if (_child is not null || _stoppingSelf || !_state.Exists || _state.Paused) return;
         var generation = ++_generation;
+        var definition = _state.Definition!;
+        var names = definition.Names();
+        if (!ListsNames(names))
+        {
+            Launch(generation, null);
+            return;
+        }
+        // The listed names are checked against the source (and includeColumns resolved) off the mailbox first.
+        _lastError = null;
+        var known = _matchedNames;
+        ResolveNamesAsync(definition.SourceConnectionString, names, known).PipeTo(Self, success: r => r with { Generation = generation });
+    }
+
+    private static bool ListsNames(ConnectorNames n) =>
+        new[] { n.IncludeSchemas, n.ExcludeSchemas, n.IncludeTables, n.ExcludeTables, n.IncludeColumns, n.ExcludeColumns, n.HashedColumns }
+            .Any(list => list is { Count: > 0 });
+
+    private static async Task<NamesResolved> ResolveNamesAsync(string connectionString, ConnectorNames names, IReadOnlySet<string>? known)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await using var connection = await SourceConnections.OpenAsync(connectionString, timeout.Token);
+            var (filter, warnings) = await names.ResolveAsync(connection, known, timeout.Token);
+            return new NamesResolved(0, filter, warnings, null, false);
+        }
+        catch (ConnectorNameException ex)
+        {
+            return new NamesResolved(0, null, [], string.Join("; ", ex.Problems), true);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or OperationCanceledException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or ArgumentException)
+        {
+            return new NamesResolved(0, null, [], "source unreachable: " + ConnectorDefinition.RedactPassword(ex.GetBaseException().Message), false);
+        }
+    }
+
+    private void OnNamesResolved(NamesResolved resolved)
+    {
+        if (resolved.Generation != _generation || _child is not null || _stoppingSelf || !_state.Exists || _state.Paused) return;
+        foreach (var warning in resolved.Warnings) _logger.NameWarning(_id, warning);
+        if (resolved.Error is { } error)
+        {
+            _lastError = error;
+            if (resolved.Permanent) _logger.NotStarted(_id, error); // a config mistake: waits for an updated definition
+            else ScheduleRestart();
+            return;
+        }
+        var names = _state.Definition!.Names();
+        _matchedNames = new[] { names.IncludeSchemas, names.ExcludeSchemas, names.IncludeTables, names.ExcludeTables, names.IncludeColumns, names.ExcludeColumns, names.HashedColumns }
+            .SelectMany(list => list ?? []).ToHashSet(StringComparer.Ordinal);
+        Launch(resolved.Generation, resolved.Filter);
+    }
+
+    private void Launch(int generation, DiscoveryFilter? filter)
+    {
         var runtime = new ConnectorRuntime { LoggerFactory = _loggerFactory, OnStatus = s => _status = s };
-        var config = _state.Definition!.ToConfig(_state.RunId!);
+        var config = _state.Definition!.ToConfig(_state.RunId!, filter);
         _runtime = runtime;
         _status = ConnectorStatus.Starting;
         _lastError = null;
@@ -256,7 +321,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         _child = Context.ActorOf(ConnectorActor.Props(config, runtime), $"run-{generation}");
         Context.Watch(_child);
         runtime.Completion.Task.PipeTo(Self, success: r => new RunEnded(generation, r));
-        _logger.LogInformation("connector {Connector}: running on {Node}", _id, _node);
+        _logger.Running(_id, _node);
         Timers.StartPeriodicTimer("probe-source", new ProbeSource(), SourceProbeInterval);
     }
 
@@ -324,12 +389,17 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
             // try again later, with a backoff.
             if (_journal is { Error: { } journalError }) _lastError = "journal store unreachable: " + journalError;
             else _lastError ??= "the connector stopped unexpectedly (see the node's log)";
-            if (DateTimeOffset.UtcNow - _startedAt > TimeSpan.FromMinutes(1)) _failures = 0;
-            _failures++;
-            var delay = TimeSpan.FromSeconds(Math.Min(60, 2 * Math.Pow(2, Math.Min(_failures - 1, 5))));
-            _logger.LogWarning("connector {Connector}: the run ended ({Error}); retrying in {Delay}", _id, _lastError ?? "no error", delay);
-            Timers.StartSingleTimer("restart", new RestartRun(_generation), delay);
+            ScheduleRestart();
         }
+    }
+
+    private void ScheduleRestart()
+    {
+        if (DateTimeOffset.UtcNow - _startedAt > TimeSpan.FromMinutes(1)) _failures = 0;
+        _failures++;
+        var delay = RestartPolicy.Delay(_failures);
+        _logger.RetryingRun(_id, _lastError ?? "no error", delay);
+        Timers.StartSingleTimer("restart", new RestartRun(_generation), delay);
     }
 
     /// <summary>Stops the running connector cleanly (if any), then runs <paramref name="then"/>.</summary>

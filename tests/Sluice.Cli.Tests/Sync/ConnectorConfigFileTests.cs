@@ -79,4 +79,37 @@ public sealed class ConnectorConfigFileTests
         Assert.Contains(missing, error.Message);
         Assert.Contains("check the --config path", error.Message);
     }
+
+    [Fact]
+    public void The_cluster_definitions_names_are_accepted_as_aliases()
+    {
+        var config = ConnectorConfigFile.Parse("""{ "id": "shop", "maxParallelSnapshots": 5 }""");
+        Assert.Equal("shop", config.ConnectorId);
+        Assert.Equal(5, config.ParallelSnapshots);
+        var error = Assert.Throws<CliError>(() => ConnectorConfigFile.Parse("""{ "parallelSnapshots": 3, "maxParallelSnapshots": 5 }""", "c.json"));
+        Assert.Contains("'parallelSnapshots' is given twice", error.Message);
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData(".hidden")]
+    public void Ids_that_are_not_safe_path_segments_are_refused(string id)
+    {
+        var error = Assert.Throws<CliError>(() => ConnectorConfigFile.Parse($$"""{ "connectorId": "{{id}}" }""", "c.json"));
+        Assert.Equal(2, error.ExitCode);
+        Assert.Contains("'connectorId' must be 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'", error.Message);
+    }
+
+    [Fact]
+    public void A_file_of_the_earlier_shape_still_loads()
+    {
+        var config = ConnectorConfigFile.Parse("""
+            { "connectorId": "shop", "includeSchemas": ["shop"], "excludeTables": ["shop.audit"], "includeColumns": ["shop.c.name"],
+              "excludeColumns": ["shop.c.notes"], "hashedColumns": ["shop.c.email"], "chunkSize": 10000000, "parallelSnapshots": 64 }
+            """);
+        Assert.Equal(10_000_000, config.ChunkSize);
+        Assert.Equal(64, config.ParallelSnapshots);
+        Assert.Equal(["shop.c.name"], config.Names().IncludeColumns!);
+    }
 }

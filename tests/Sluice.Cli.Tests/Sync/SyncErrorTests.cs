@@ -106,4 +106,28 @@ public sealed class SyncErrorTests(MariaDbServer server) : IDisposable
         var result = await CliRunner.RunAsync("verify", "--source", server.ReplicationConnectionString(), "--destination", Dest);
         AssertOneLine(result, 2, "does not exist: run 'sluice sync' first");
     }
+
+    [Fact]
+    public async Task A_typo_in_hashed_columns_exits_2_with_the_closest_name_and_writes_nothing()
+    {
+        var db = await server.DatabaseForAsync(GetType());
+        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS customers (id INT PRIMARY KEY, email VARCHAR(100))");
+        File.WriteAllText(_dir.File("c.json"), $$"""{ "includeSchemas": ["{{db.Name}}"], "hashedColumns": ["{{db.Name}}.customers.emial"] }""");
+        var destination = _dir.File("typo.duckdb");
+        var result = await CliRunner.RunAsync("sync", "--source", server.ReplicationConnectionString(), "--destination", "duckdb:" + destination,
+            "--config", _dir.File("c.json"), "--log-format", "json", "--once");
+        AssertOneLine(result, 2, $"'hashedColumns': {db.Name}.customers.emial matches no column; did you mean {db.Name}.customers.email?");
+        Assert.False(File.Exists(destination), "the destination was created");
+    }
+
+    [Fact]
+    public async Task Excluding_a_primary_key_column_exits_2()
+    {
+        var db = await server.DatabaseForAsync(GetType());
+        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS customers (id INT PRIMARY KEY, email VARCHAR(100))");
+        File.WriteAllText(_dir.File("c.json"), $$"""{ "includeSchemas": ["{{db.Name}}"], "excludeColumns": ["{{db.Name}}.customers.id"] }""");
+        var result = await CliRunner.RunAsync("sync", "--source", server.ReplicationConnectionString(), "--destination", Dest,
+            "--config", _dir.File("c.json"), "--log-format", "json", "--once");
+        AssertOneLine(result, 2, $"'excludeColumns': {db.Name}.customers.id is part of the primary key");
+    }
 }
