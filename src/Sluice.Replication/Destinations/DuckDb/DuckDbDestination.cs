@@ -59,7 +59,7 @@ public sealed class DuckDbDestination : IDestination
     public static async Task<DuckDbDestination> OpenAsync(string path, DestinationOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        var connection = new DuckDBConnection("Data Source=" + path);
+        var connection = DuckDbFiles.Connection(path);
         try
         {
             await connection.OpenAsync(cancellationToken);
