@@ -85,6 +85,36 @@ public sealed class DuckDbDestination : IDestination
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> is a DuckDB file holding Sluice's ledger (<c>_sluice.positions</c>), checked
+    /// read-only without creating anything: false when the file or its ledger is gone (deleted between two runs), so
+    /// the caller can copy everything again or refuse instead of reporting an empty file as a success.
+    /// </summary>
+    public static async Task<bool> HasLedgerAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path)) return false;
+        await using var connection = DuckDbFiles.Connection(path, readOnly: true);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() " +
+                              "AND schema_name = '_sluice' AND table_name = 'positions'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Whether the destination table of <paramref name="table"/> exists in this file (it may have been dropped by hand).</summary>
+    public async Task<bool> HasTableAsync(TableId table, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return ActualLayout(table).Count > 0;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();

@@ -53,3 +53,35 @@ public sealed class DuckDbFilesTests : IDisposable
         Assert.DoesNotContain("http", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>Telling a destination that lost its file, ledger or tables from one that has them.</summary>
+public sealed class DuckDbDestinationPresenceTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sluice-presence-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task A_missing_file_or_ledger_is_reported_and_nothing_is_created()
+    {
+        var path = Path.Combine(_dir, "d.duckdb");
+        Assert.False(await DuckDbDestination.HasLedgerAsync(path));
+        Assert.False(File.Exists(path));
+
+        await using (var other = DuckDbFiles.Connection(path))
+        {
+            await other.OpenAsync();
+        }
+        Assert.False(await DuckDbDestination.HasLedgerAsync(path));
+
+        await using (var destination = await DuckDbDestination.OpenAsync(path))
+        {
+            var id = new Sluice.Replication.Discovery.TableId("shop", "items");
+            Assert.False(await destination.HasTableAsync(id));
+            await destination.EnsureTableAsync(new Sluice.Replication.Destinations.DestinationTable(id,
+                [new Sluice.Replication.Destinations.DestinationColumn("id", Sluice.Replication.Mapping.DestinationType.Long, PrimaryKeyOrdinal: 1)]));
+            Assert.True(await destination.HasTableAsync(id));
+        }
+        Assert.True(await DuckDbDestination.HasLedgerAsync(path));
+    }
+}
