@@ -78,4 +78,17 @@ public sealed class BadInputTests(MariaDbServer server) : IDisposable
             File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
+
+    [Fact]
+    public async Task A_corrupt_state_file_is_an_error_naming_the_state_folder()
+    {
+        var state = Directory.CreateDirectory(_dir.File("state")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(state, "sluice-state.db"), new string('x', 8192));
+
+        var result = await CliRunner.RunAsync("sync", "--source", server.ReplicationConnectionString(),
+            "--destination", "duckdb:" + _dir.File("d.duckdb"), "--once", "--state", state, "--log-format", "json");
+
+        AssertFails(result, 1, $"--state folder {state}: its state file is corrupt");
+        Assert.False(File.Exists(_dir.File("d.duckdb")));
+    }
 }
