@@ -30,7 +30,9 @@ public static class SluiceCommandLine
         if ((args.Length > 0 && args[0] == "sync") || Cluster.ServeCommand.IsServe(args)) config.ProcessTerminationTimeout = null;
         if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
         {
-            foreach (var e in parse.Errors) await error.WriteLineAsync("sluice: " + e.Message);
+            // Never echo a password: an unquoted connection string may have been split into several arguments.
+            var secrets = Sync.ConnectionRedaction.SecretsInArguments(args);
+            foreach (var e in parse.Errors) await error.WriteLineAsync("sluice: " + Sync.ConnectionRedaction.Scrub(e.Message, secrets));
             await error.WriteLineAsync("sluice: see 'sluice " + string.Join(' ', args.TakeWhile(a => !a.StartsWith('-'))) + " --help'");
             return 2;
         }
@@ -41,7 +43,7 @@ public static class SluiceCommandLine
         catch (Exception ex)
         {
             var (message, code) = ErrorReporter.Describe(ex);
-            if (message is not null) await error.WriteLineAsync("sluice: " + message);
+            if (message is not null) await error.WriteLineAsync("sluice: " + Sync.ConnectionRedaction.Scrub(message, Sync.ConnectionRedaction.SecretsInArguments(args)));
             return code;
         }
     }

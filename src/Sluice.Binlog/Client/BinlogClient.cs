@@ -362,7 +362,11 @@ public sealed class BinlogClient
                 switch (BinlogStreamPacket.Classify(span))
                 {
                     case BinlogStreamPacketKind.EndOfStream:
-                        return new NextResult(null, null);
+                        // Only a non-blocking dump (StopAtEnd) ends by design; in a blocking dump an EOF packet means
+                        // the server is going away (shutdown, restart): reconnect and resume.
+                        if (Options.StopAtEnd) return new NextResult(null, null);
+                        return new NextResult(null, new BinlogConnectionException(
+                            "the server ended the binlog dump (it is shutting down or restarting)", "reconnecting with backoff"));
                     case BinlogStreamPacketKind.Error:
                         var error = BinlogServerException.Create(ErrPayload.Parse(span, connection.Capabilities), "binlog dump");
                         if (IsTransient(error)) return new NextResult(null, error);

@@ -31,6 +31,32 @@ public static partial class ConnectionRedaction
     }
 
     /// <summary>
+    /// The passwords given anywhere on a command line, also when an unquoted connection string was split by the shell
+    /// into several arguments (<c>Password=x</c>, <c>Password= x</c>, <c>Password = x</c>, <c>Pwd=x;...</c>).
+    /// </summary>
+    public static IReadOnlyCollection<string> SecretsInArguments(IReadOnlyList<string> args)
+    {
+        var secrets = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (PasswordOf(args[i]) is { } p) secrets.Add(p);
+            foreach (Match m in PasswordPair().Matches(args[i]))
+            {
+                var value = args[i][(m.Index + m.Groups["key"].Length)..(m.Index + m.Length)].Trim().Trim('"', '\'');
+                if (value.Length > 0) secrets.Add(value);
+            }
+            var token = args[i].Trim().TrimStart(';');
+            var bare = token.TrimEnd('=').Trim();
+            if (!bare.Equals("password", StringComparison.OrdinalIgnoreCase) && !bare.Equals("pwd", StringComparison.OrdinalIgnoreCase)) continue;
+            // "Password=" then "x", or "Password" then "=" then "x", or "Password" then "=x".
+            var next = i + 1 < args.Count ? args[i + 1] : null;
+            string? candidate = token.EndsWith('=') ? next : next == "=" ? (i + 2 < args.Count ? args[i + 2] : null) : next?.StartsWith('=') == true ? next[1..] : null;
+            if (candidate?.Split(';')[0].Trim() is { Length: > 0 } c) secrets.Add(c);
+        }
+        return secrets;
+    }
+
+    /// <summary>
     /// Removes secrets from a line: <c>Password=...</c> pairs, and every occurrence of the given literal passwords
     /// (a password that happens to be echoed in an error message, for instance).
     /// </summary>

@@ -93,16 +93,35 @@ public static class SourcePreflight
         {
             throw new CliError($"--destination folder {folder} cannot be created ({ex.Message}): choose a writable path", 2);
         }
+        if (!File.Exists(path))
+        {
+            // Never create the destination here: a destination that vanished between runs must reach the connector's
+            // missing-destination check, not be replaced by an empty file. Only check that the folder can take a file.
+            var probe = Path.Combine(folder, $".sluice-write-probe-{Environment.ProcessId}");
+            try
+            {
+                await using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CliError($"--destination folder {folder} is not writable ({FirstLine(ex.Message)}): choose a folder this user can write to, or fix its permissions", 1);
+            }
+            return;
+        }
         try
         {
-            await using var connection = new DuckDBConnection($"Data Source={path}");
+            await using var connection = Replication.Destinations.DuckDb.DuckDbFiles.Connection(path);
             await connection.OpenAsync(cancellationToken);
         }
         catch (DuckDBException ex)
         {
             throw new CliError(ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase)
                 ? $"--destination {path} is in use by another process (DuckDB allows one writer): stop the other sluice sync, or close the program holding the file"
-                : $"--destination {path} cannot be opened as a DuckDB database ({FirstLine(ex.Message)}): name a new file or an existing DuckDB file", 1);
+                : Replication.Destinations.DuckDb.DuckDbFiles.IsNotDuckDbFile(ex)
+                    ? $"--destination {path} is not a DuckDB file: name a new file or an existing DuckDB file"
+                    : ex.Message.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("read-only", StringComparison.OrdinalIgnoreCase)
+                        ? $"--destination {path} is not writable ({FirstLine(ex.Message)}): fix the permissions of the file and its folder"
+                        : $"--destination {path} cannot be opened as a DuckDB database ({FirstLine(ex.Message)}): name a new file or an existing DuckDB file", 1);
         }
     }
 
@@ -118,7 +137,9 @@ public static class SourcePreflight
         {
             throw new CliError(ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase)
                 ? $"--destination {path} is in use by a running sluice sync (DuckDB allows no reader beside a writer process): stop it first (Ctrl+C), then verify"
-                : $"--destination {path} cannot be opened as a DuckDB database ({FirstLine(ex.Message)})", 1);
+                : Replication.Destinations.DuckDb.DuckDbFiles.IsNotDuckDbFile(ex)
+                    ? $"--destination {path} is not a DuckDB file: name the file 'sluice sync' wrote"
+                    : $"--destination {path} cannot be opened as a DuckDB database ({FirstLine(ex.Message)})", 1);
         }
     }
 

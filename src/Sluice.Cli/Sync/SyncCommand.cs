@@ -86,6 +86,7 @@ public static class SyncCommand
         {
             throw new CliError($"--state folder {stateDirectory} cannot be created ({ex.Message}): choose a writable folder", 2);
         }
+        await StatePreflight.CheckAsync(stateDirectory, Path.Combine(stateDirectory, Host.PersistenceOptions.StateFileName), CancellationToken.None);
 
         var mode = options.LogFormat;
         if (mode == SyncLogFormat.Auto)

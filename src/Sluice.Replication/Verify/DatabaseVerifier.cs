@@ -12,7 +12,7 @@ public static class DatabaseVerifier
     public static async Task<DuckDBConnection> OpenReadOnlyAsync(string path, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"DuckDB destination {path} does not exist", path);
-        var connection = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
+        var connection = Destinations.DuckDb.DuckDbFiles.Connection(path, readOnly: true);
         try
         {
             await connection.OpenAsync(cancellationToken);

@@ -59,7 +59,7 @@ public sealed class DuckDbDestination : IDestination
     public static async Task<DuckDbDestination> OpenAsync(string path, DestinationOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        var connection = new DuckDBConnection("Data Source=" + path);
+        var connection = DuckDbFiles.Connection(path);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -82,6 +82,36 @@ public sealed class DuckDbDestination : IDestination
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a DuckDB file holding Sluice's ledger (<c>_sluice.positions</c>), checked
+    /// read-only without creating anything: false when the file or its ledger is gone (deleted between two runs), so
+    /// the caller can copy everything again or refuse instead of reporting an empty file as a success.
+    /// </summary>
+    public static async Task<bool> HasLedgerAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path)) return false;
+        await using var connection = DuckDbFiles.Connection(path, readOnly: true);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() " +
+                              "AND schema_name = '_sluice' AND table_name = 'positions'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Whether the destination table of <paramref name="table"/> exists in this file (it may have been dropped by hand).</summary>
+    public async Task<bool> HasTableAsync(TableId table, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return ActualLayout(table).Count > 0;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -600,6 +630,12 @@ public sealed class DuckDbDestination : IDestination
     {
         if (_tables.TryGetValue(table.Id, out var known)) return known;
         if (table.Columns.Count == 0) throw new ArgumentException($"table {table.Id} has no columns to replicate");
+        if (table.Columns.FirstOrDefault(c => IsSystemColumnName(c.Name)) is { } clash)
+        {
+            throw new Errors.ReplicationActionRequiredException(
+                $"table {table.Id}: the source column {clash.Name} has the name of a column Sluice adds to every destination table; " +
+                "exclude it (excludeColumns) or rename it at the source");
+        }
         var types = PhysicalTypes(table);
         var expected = new List<(string Name, string Type)>();
         var sql = new StringBuilder();
@@ -629,10 +665,20 @@ public sealed class DuckDbDestination : IDestination
         sql.Append(')');
         Execute($"CREATE SCHEMA IF NOT EXISTS {Quote(table.Id.Schema)}");
         Execute(sql.ToString());
+        var actual = ActualLayout(table.Id);
+        var missing = expected.Where(e => !actual.Any(a => string.Equals(a.Name, e.Name, StringComparison.OrdinalIgnoreCase)))
+            .Select(e => e.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new Errors.ReplicationActionRequiredException(
+                $"destination table {table.Id} in {_connection.DataSource} has a conflicting definition: it lacks the column(s) " +
+                $"{string.Join(", ", missing)} (a table of that name was made by hand or by another tool); drop or rename it " +
+                "in the destination, or choose another destination file");
+        }
 
         // Direct appends need the table to be exactly the layout above (an older file may differ) and every type to
         // take the appender's value as is.
-        var direct = types.All(DuckDbTypes.AppendsDirectly) && ActualLayout(table.Id).SequenceEqual(expected);
+        var direct = types.All(DuckDbTypes.AppendsDirectly) && actual.SequenceEqual(expected);
 
         var stage = "_sluice_stage_" + (++_stageCounter).ToString(CultureInfo.InvariantCulture);
         var stageSql = new StringBuilder($"CREATE OR REPLACE TEMP TABLE {stage} (d BOOLEAN, k BOOLEAN, fid VARCHAR, fidx BIGINT");
@@ -644,6 +690,13 @@ public sealed class DuckDbDestination : IDestination
         _tables.Add(table.Id, state);
         return state;
     }
+
+    /// <summary>Whether <paramref name="name"/> is one of the system columns (case-insensitive, as DuckDB compares names).</summary>
+    public static bool IsSystemColumnName(string name) =>
+        string.Equals(name, SystemColumns.Synced, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, SystemColumns.Deleted, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, SystemColumns.Id, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, SystemColumns.Index, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The table's columns and their types as DuckDB names them (TIMESTAMPTZ for TIMESTAMP WITH TIME ZONE).</summary>
     private List<(string Name, string Type)> ActualLayout(TableId table)
