@@ -40,10 +40,11 @@ public static class ValueJson
                 w.WriteNumberValue(bit.Value);
                 break;
             case MySqlDate date:
-                if (date.IsZero) w.WriteNullValue(); else w.WriteStringValue(date.ToString());
+                // Zero and partially-zero dates (2020-00-15, 2020-05-00) are not dates: null.
+                if (date.Month == 0 || date.Day == 0) w.WriteNullValue(); else w.WriteStringValue(date.ToString());
                 break;
             case MySqlDateTime dt:
-                if (dt.IsZero) w.WriteNullValue(); else w.WriteStringValue(dt.ToString());
+                if (dt.Month == 0 || dt.Day == 0) w.WriteNullValue(); else w.WriteStringValue(dt.ToString());
                 break;
             case MySqlTimestamp ts:
                 if (ts.IsZero) w.WriteNullValue(); else w.WriteStringValue(ts.ToString());

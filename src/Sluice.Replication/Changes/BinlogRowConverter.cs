@@ -79,6 +79,20 @@ public sealed class BinlogRowConverter
         new BinlogRowConverter(mapping).ToRowChanges(rows);
 
     /// <summary>
+    /// As <see cref="ToRowChanges(RowsEvent)"/>, each change stamped with the event's timestamp and a sequence number
+    /// counting from <paramref name="firstSequence"/> (the caller's running count within its batch).
+    /// </summary>
+    public IReadOnlyList<RowChange> ToStampedRowChanges(RowsEvent rows, long firstSequence)
+    {
+        var changes = ToRowChanges(rows);
+        if (changes.Count == 0) return changes;
+        var time = DateTimeOffset.FromUnixTimeSeconds(rows.Header.Timestamp);
+        var stamped = new RowChange[changes.Count];
+        for (var i = 0; i < stamped.Length; i++) stamped[i] = changes[i] with { EventTime = time, Sequence = firstSequence + i };
+        return stamped;
+    }
+
+    /// <summary>
     /// Converts a rows event: inserts become <see cref="RowChange.Upsert"/>, updates <see cref="RowChange.Update"/>
     /// (before, after), deletes <see cref="RowChange.Delete"/> with the full row — or <see cref="RowChange.DeleteByKey"/>
     /// when the before image holds only the primary key (binlog_row_image=MINIMAL).

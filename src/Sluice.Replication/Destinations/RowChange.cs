@@ -20,6 +20,14 @@ public enum RowChangeKind
 /// </summary>
 public sealed record RowChange(RowChangeKind Kind, object?[] Row, object?[]? Before = null)
 {
+    /// <summary>When the source logged the change (the binlog event's timestamp, whole seconds, UTC); null for
+    /// snapshot rows.</summary>
+    public DateTimeOffset? EventTime { get; init; }
+
+    /// <summary>The change's order within its batch (0, 1, 2...): rows of one event in event order, events in binlog
+    /// order.</summary>
+    public long Sequence { get; init; }
+
     public static RowChange Upsert(object?[] row) => new(RowChangeKind.Upsert, row);
     public static RowChange Delete(object?[] row) => new(RowChangeKind.Delete, row);
     public static RowChange DeleteByKey(object?[] keyRow) => new(RowChangeKind.DeleteByKey, keyRow);

@@ -9,7 +9,8 @@ namespace Sluice.Replication.Setup;
 /// The checks to pass before replication starts (the spec's setup guide), each failure one line naming the setting and
 /// the SQL (or configuration step) that fixes it:
 /// <list type="bullet">
-/// <item><c>log_bin</c> ON; <c>binlog_format</c> ROW; <c>binlog_row_image</c> FULL (global values).</item>
+/// <item><c>log_bin</c> ON; <c>binlog_format</c> ROW; <c>binlog_row_image</c> FULL (global values);
+/// <c>binlog_row_metadata</c> FULL recommended (a warning below it, when the server has the variable).</item>
 /// <item>Binlog retention at least 24 hours (error below), 7 days recommended (warning below). The effective retention
 /// is RDS's <c>binlog retention hours</c> when <c>mysql.rds_configuration</c> is readable (NULL there purges binlogs
 /// as soon as possible: an error); else <c>binlog_expire_logs_seconds</c> when non-zero (MySQL 8; MariaDB 10.6+ keeps it
@@ -29,7 +30,7 @@ public static class SetupChecks
     private static readonly string[] VariableNames =
     [
         "log_bin", "binlog_format", "binlog_row_image", "expire_logs_days", "binlog_expire_logs_seconds",
-        "binlog_expire_logs_auto_purge", "version",
+        "binlog_expire_logs_auto_purge", "binlog_row_metadata", "version",
     ];
 
     /// <summary>Reads the facts and evaluates every check for the selected <paramref name="tables"/>.</summary>
@@ -110,6 +111,21 @@ public static class SetupChecks
         }
         Require(facts, problems, "binlog_format", "ROW");
         Require(facts, problems, "binlog_row_image", "FULL");
+        CheckRowMetadata(facts, problems);
+    }
+
+    /// <summary>
+    /// <c>binlog_row_metadata</c> below FULL is a warning only: rows decode from the schema history either way; FULL
+    /// metadata adds a cross-check of each table map against that history. Servers without the variable (MySQL 5.7,
+    /// MariaDB before 10.5) cannot log it and get no warning.
+    /// </summary>
+    private static void CheckRowMetadata(ServerFacts facts, List<SetupProblem> problems)
+    {
+        var value = facts.Variable("binlog_row_metadata");
+        if (value is null || string.Equals(value, "FULL", StringComparison.OrdinalIgnoreCase)) return;
+        problems.Add(new SetupProblem(SetupSeverity.Warning, "binlog_row_metadata",
+            $"is {value}, FULL is recommended (rows decode exactly either way; FULL adds a cross-check of each table's columns)",
+            SetFix(facts, "binlog_row_metadata", "'FULL'")));
     }
 
     private static void Require(ServerFacts facts, List<SetupProblem> problems, string variable, string expected)

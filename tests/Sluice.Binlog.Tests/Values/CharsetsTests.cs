@@ -43,6 +43,18 @@ public sealed class CharsetsTests
         { "utf8mb4", "Ünïcödé ✓ 中 😀" },
     };
 
+    [Fact]
+    public void Latin1_is_mysqls_windows_1252_not_iso_8859_1()
+    {
+        var latin1 = Charsets.GetEncoding(8); // latin1_swedish_ci
+        Assert.Equal("€", latin1.GetString([0x80]));
+        Assert.Equal("ƒ„…†‡ˆ‰Š‹Œ", latin1.GetString([0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C]));
+        Assert.Equal("‘’“”•–—˜™š›œžŸ", latin1.GetString([0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9E, 0x9F]));
+        Assert.Equal("é ÿ", latin1.GetString([0xE9, 0x20, 0xFF]));
+        // The five bytes Windows-1252 leaves undefined are the C1 controls of the same value in MySQL's latin1.
+        Assert.Equal("\u0081\u008D\u008F\u0090\u009D", latin1.GetString([0x81, 0x8D, 0x8F, 0x90, 0x9D]));
+    }
+
     [Theory]
     [MemberData(nameof(SpecCharsets))]
     public void Charset_round_trips_a_sample(string charset, string sample)

@@ -65,6 +65,24 @@ public sealed class BinlogRowConverterTests(MariaDbServer server)
     }
 
     [Fact]
+    public async Task Stamped_changes_carry_the_event_time_and_a_running_sequence()
+    {
+        var db = await DbAsync();
+        await db.ExecuteAsync("CREATE TABLE stamps (id INT PRIMARY KEY, v INT)");
+        var mapping = await BinlogChanges.MapAsync(db, "stamps");
+        var start = await BinlogChanges.PositionAsync(server);
+        await db.ExecuteAsync("INSERT INTO stamps VALUES (1, 10), (2, 20)");
+        var events = await StreamAsync(db, start, "stamps");
+
+        var changes = new BinlogRowConverter(mapping).ToStampedRowChanges(Assert.Single(events), firstSequence: 5);
+        Assert.Equal([[1L, 10L], [2L, 20L]], changes.Select(c => c.Row));
+        Assert.Equal([5L, 6L], changes.Select(c => c.Sequence));
+        var expected = DateTimeOffset.FromUnixTimeSeconds(events[0].Header.Timestamp);
+        Assert.All(changes, c => Assert.Equal(expected, c.EventTime));
+        Assert.InRange(expected, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    [Fact]
     public async Task A_boolean_tinyint_receiving_another_value_is_reported()
     {
         var db = await DbAsync();

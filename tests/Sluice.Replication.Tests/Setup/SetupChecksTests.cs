@@ -41,6 +41,20 @@ public sealed class SetupChecksTests
     }
 
     [Fact]
+    public void Row_metadata_below_full_is_a_warning_with_its_fix_and_absent_is_fine()
+    {
+        var minimal = Assert.Single(SetupChecks.Evaluate(Facts(overrides: [("binlog_row_metadata", "MINIMAL")]), Shop));
+        Assert.Equal(SetupSeverity.Warning, minimal.Severity);
+        Assert.Equal(
+            "warning: binlog_row_metadata: is MINIMAL, FULL is recommended (rows decode exactly either way; FULL adds a cross-check of each table's columns); fix: SET GLOBAL binlog_row_metadata = 'FULL'; and binlog_row_metadata=FULL under [mysqld] in my.cnf",
+            minimal.ToString());
+        Assert.Equal("SET PERSIST binlog_row_metadata = 'FULL';",
+            Assert.Single(SetupChecks.Evaluate(Facts("8.0.36", overrides: [("binlog_row_metadata", "MINIMAL")]), Shop)).Fix);
+        Assert.Empty(SetupChecks.Evaluate(Facts(overrides: [("binlog_row_metadata", "FULL")]), Shop));
+        Assert.Empty(SetupChecks.Evaluate(Facts("5.7.44"), Shop));
+    }
+
+    [Fact]
     public void Each_binlog_setting_fails_with_one_line_naming_it_and_its_fix()
     {
         var problems = SetupChecks.Evaluate(Facts(overrides: [("log_bin", "OFF"), ("binlog_format", "MIXED"), ("binlog_row_image", "MINIMAL")]), Shop);
