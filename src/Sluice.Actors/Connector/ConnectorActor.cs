@@ -54,6 +54,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private IActorRef? _reader;
     private string _phase = "starting";
     private string? _lastError;
+    private string? _stateStoreError;
     private string? _reached;
     private DateTime _lastCheckpointPersist = DateTime.MinValue;
     private string? _target;
@@ -154,7 +155,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Command<DestinationClosed>(_ => Finish());
         Command<Tick>(_ => OnTick());
         Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => _logger.LogWarning(f.Cause, "saving the connector state snapshot failed"));
+        Command<SaveSnapshotFailure>(f => ConnectorLog.SnapshotSaveFailed(_logger, f.Cause, _config.Id));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -172,16 +173,53 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _cts.Cancel();
         if (_result is null)
         {
-            // Stopped from outside (the actor system is shutting down): close the destination, then complete.
+            // Stopped from outside (the actor system is shutting down), or by a state store failure: close the
+            // destination, then complete (failed when the state store failed, else stopped).
             var destination = _destination;
-            var status = BuildStatus() with { Phase = "stopped" };
+            var outcome = _stateStoreError is null ? "stopped" : "failed";
+            var status = BuildStatus() with { Phase = outcome, LastError = _stateStoreError ?? _lastError };
+            var result = new ConnectorRunResult(outcome, _stateStoreError, status);
             _ = Task.Run(async () =>
             {
                 if (destination is not null) await destination.DisposeAsync();
-                _runtime.Completion.TrySetResult(new ConnectorRunResult("stopped", null, status));
+                _runtime.OnStatus?.Invoke(status);
+                _runtime.Completion.TrySetResult(result);
             });
         }
         base.PostStop();
+    }
+
+    // A state store (journal) failure ends the run as failed, with one line naming the store: the connector cannot
+    // record its progress, so continuing would replicate work it could not resume. Akka stops the actor after a
+    // persist or recovery failure; a rejected write is stopped here. PostStop closes the destination and completes.
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        StateStoreFailed($"could not write the connector's state ({@event.GetType().Name}, #{sequenceNr})", cause);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        StateStoreFailed($"rejected the connector's state ({@event.GetType().Name}, #{sequenceNr})", cause);
+        Context.Stop(Self);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        StateStoreFailed("could not read the connector's saved state", reason);
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    private void StateStoreFailed(string what, Exception cause)
+    {
+        if (_result is not null || _stateStoreError is not null) return;
+        _stateStoreError = $"state store: {what}: {cause.GetBaseException().Message}; check the state directory or "
+            + "database (reachable, writable, not full), then run again";
+        _stopping = true;
+        _lastError = _stateStoreError;
+        ConnectorLog.StateStoreFailed(_logger, _config.Id, _stateStoreError);
+        TearDownPipeline();
     }
 
     // ------------------------------------------------------------------ start
@@ -424,7 +462,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             if (_state.Table(id) is { Phase: not TablePhase.Streaming }) _snapshotQueue.Add(id);
         }
         _phase = _snapshotQueue.Count > 0 ? "snapshotting" : "streaming";
-        _logger.LogInformation("connector {Connector}: streaming from {Position}; {Tables} tables, {Pending} to copy",
+        ConnectorLog.Streaming(_logger,
             _config.Id, _state.Checkpoint, _tables.Count, _snapshotQueue.Count);
         StartSnapshots();
         CheckOnceDone();
@@ -617,7 +655,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     {
         if (!_preparing.Remove(failed.Table) || _stopping) return;
         var error = failed.Error.GetBaseException().Message;
-        _logger.LogWarning("table {Table}: preparing it failed: {Error}", failed.Table, error);
+        ConnectorLog.PrepareFailed(_logger, failed.Table.ToString(), error);
         AddTransient("table_error", failed.Table.ToString(), error);
         // The whole pipeline restarts: its start re-discovers and prepares every table that needs it.
         OnPipelineFailed("table " + failed.Table, failed.Error);
@@ -628,7 +666,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnPositionLost(string message)
     {
         var lostAt = _state.Checkpoint;
-        _logger.LogWarning("connector {Connector}: the binlog position {Position} is no longer available: {Message}", _config.Id, lostAt, message);
+        ConnectorLog.PositionUnavailable(_logger, _config.Id, lostAt, message);
         TearDownPipeline();
         var config = _config;
         var ct = _cts.Token;
@@ -671,7 +709,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 table.SnapshotFailures = 0;
                 table.LastError = null;
                 table.LiveRowsCopied = null;
-                _logger.LogInformation("table {Table}: copied ({Rows} rows)", done.Table, done.RowsCopied);
+                ConnectorLog.TableCopied(_logger, done.Table.ToString(), done.RowsCopied);
                 if (_snapshotQueue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == "snapshotting") _phase = "streaming";
                 StartSnapshots();
                 CheckOnceDone();
@@ -695,7 +733,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         table.LastError = error;
         AddTransient("snapshot_failed", id.ToString(), error);
         var delay = Backoff(table.SnapshotFailures);
-        _logger.LogWarning("table {Table}: the snapshot failed ({Failures} in a row), retrying in {Delay}: {Error}", id, table.SnapshotFailures, delay, error);
+        ConnectorLog.SnapshotFailed(_logger, id.ToString(), table.SnapshotFailures, delay, error);
         Timers.StartSingleTimer("retry-" + id, new RetrySnapshot(id), delay);
         StartSnapshots();
     }
@@ -738,7 +776,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnPipelineFailed(string source, Exception error)
     {
         if (_stopping || !_pipelineUp) return;
-        _logger.LogWarning(error, "connector {Connector}: the {Source} failed; the stream restarts from the checkpoint", _config.Id, source);
+        ConnectorLog.PipelineFailed(_logger, error, _config.Id, source);
         TearDownPipeline();
         ScheduleRestart(source, error);
     }
@@ -798,7 +836,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void Fail(string error)
     {
         _lastError = error;
-        _logger.LogError("connector {Connector} failed: {Error}", _config.Id, error);
+        ConnectorLog.Failed(_logger, _config.Id, error);
         BeginStop("failed", error);
     }
 
@@ -873,7 +911,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void Notable(string kind, string? table, string detail)
     {
-        _logger.LogWarning("{Event} {Table}: {Detail}", kind, table ?? "-", detail);
+        ConnectorLog.Notable(_logger, kind, table, detail);
     }
 
     private void AddTransient(string kind, string? table, string detail)
