@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Persistence;
+using Sluice.Binlog.Retry;
+using Sluice.Replication.Errors;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using Sluice.Actors.Contracts;
@@ -52,11 +54,12 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private ConnectorState _state = ConnectorState.Empty;
     private SharedDestination? _destination;
     private IActorRef? _reader;
-    private string _phase = "starting";
+    private ConnectorPhase _phase = ConnectorPhase.Starting;
     private string? _lastError;
     private string? _stateStoreError;
+    private string? _notice;
     private string? _reached;
-    private DateTime _lastCheckpointPersist = DateTime.MinValue;
+    private DateTimeOffset _lastCheckpointPersist = DateTimeOffset.MinValue;
     private string? _target;
     private int _eventsSinceSnapshot;
     private int _pipelineFailures;
@@ -151,7 +154,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Command<PipelineFailed>(f => OnPipelineFailed(f.Source, f.Error));
         Command<Terminated>(OnTerminated);
         Command<GetConnectorStatus>(_ => Sender.Tell(BuildStatus()));
-        Command<StopConnector>(_ => BeginStop("stopped", null));
+        Command<StopConnector>(_ => Decide(new ConnectorInput.Stop()));
         Command<DestinationClosed>(_ => Finish());
         Command<Tick>(_ => OnTick());
         Command<SaveSnapshotSuccess>(_ => { });
@@ -226,7 +229,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void StartPipeline()
     {
-        _phase = "starting";
+        _phase = ConnectorPhase.Starting;
         var state = _state;
         var config = _config;
         var destination = _destination;
@@ -461,7 +464,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         {
             if (_state.Table(id) is { Phase: not TablePhase.Streaming }) _snapshotQueue.Add(id);
         }
-        _phase = _snapshotQueue.Count > 0 ? "snapshotting" : "streaming";
+        _phase = _snapshotQueue.Count > 0 ? ConnectorPhase.Snapshotting : ConnectorPhase.Streaming;
         ConnectorLog.Streaming(_logger,
             _config.Id, _state.Checkpoint, _tables.Count, _snapshotQueue.Count);
         StartSnapshots();
@@ -496,25 +499,20 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnStartFailed(Exception error)
     {
-        error = error.GetBaseException();
         if (_stopping) return;
-        if (_runtime.Once || error is MySqlException { ErrorCode: MySqlErrorCode.AccessDenied })
-        {
-            Fail(error.Message);
-            return;
-        }
-        ScheduleRestart("start", error);
+        Decide(new ConnectorInput.StartFailed(error));
+        _pipelineFailures++;
     }
 
     // ------------------------------------------------------------------ stream
 
     private void OnCheckpoint(string position)
     {
+        var decision = ConnectorDecider.Decide(_state, new ConnectorInput.CheckpointReached(position), DecisionContext());
         if (_reached is not null && BinlogPositionComparer.Instance.Compare(position, _reached) <= 0) return;
         _reached = position;
         _pipelineFailures = 0;
-        if (DateTime.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval) PersistCheckpoint();
-        CheckOnceDone();
+        Run(decision);
     }
 
     private void PersistCheckpoint(Action? then = null)
@@ -525,40 +523,24 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             then?.Invoke();
             return;
         }
-        _lastCheckpointPersist = DateTime.UtcNow;
+        _lastCheckpointPersist = DateTimeOffset.UtcNow;
         PersistEvents([new CheckpointAdvanced(_reached)], then);
     }
 
     private void OnResyncTable(ResyncTable resync)
     {
-        if (_stopping || !_tables.ContainsKey(resync.Table) || _preparing.Contains(resync.Table)) return;
-        if (_state.Table(resync.Table) is null) return;
-        PersistEvents([new TableResyncRequested(resync.Table, resync.Reason, DateTimeOffset.UtcNow)], () =>
-        {
-            Notable("forced_resync_table", resync.Table.ToString(), resync.Reason);
-            DetachTable(resync.Table);
-            PrepareTable(resync.Table, isNew: false);
-        });
+        if (_preparing.Contains(resync.Table)) return;
+        Decide(new ConnectorInput.ResyncRequested(resync.Table, resync.Reason));
     }
 
     private void OnTableCreated(TableCreated created)
     {
-        if (_stopping || !_pipelineUp) return;
-        if (!(_config.Filter ?? DiscoveryFilter.All).IncludesTable(created.Table) || SchemaDiscovery.IsSystemSchema(created.Table.Schema)) return;
-        if (_tables.ContainsKey(created.Table) || _preparing.Contains(created.Table)) return;
-        Notable("table_created", created.Table.ToString(), "new table picked up");
-        PrepareTable(created.Table, isNew: true);
+        Decide(new ConnectorInput.TableCreated(created.Table, (_config.Filter ?? DiscoveryFilter.All).IncludesTable(created.Table)));
     }
 
     private void OnTableDropped(TableDropped dropped)
     {
-        if (_stopping || _state.Table(dropped.Table) is null) return;
-        PersistEvents([new TableRemoved(dropped.Table, dropped.Reason, DateTimeOffset.UtcNow)], () =>
-        {
-            Notable("table_removed", dropped.Table.ToString(), dropped.Reason);
-            DetachTable(dropped.Table);
-            _tables.Remove(dropped.Table);
-        });
+        Decide(new ConnectorInput.TableDropped(dropped.Table, dropped.Reason));
     }
 
     /// <summary>Stops the table's merge and snapshot actors and its routing.</summary>
@@ -646,7 +628,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             runtime.Merge = SpawnMerge(runtime, _pipelineGeneration, _tables.Count);
             _reader?.Tell(new AddRoute(prepared.Table, runtime.Merge));
             _snapshotQueue.Add(prepared.Table);
-            if (_phase == "streaming") _phase = "snapshotting";
+            if (_phase == ConnectorPhase.Streaming) _phase = ConnectorPhase.Snapshotting;
             StartSnapshots();
         });
     }
@@ -684,13 +666,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnCurrentPositionRead(CurrentPositionRead read)
     {
         if (_stopping) return;
-        PersistEvents([new PositionLost(read.Lost, read.Position, read.Reason, DateTimeOffset.UtcNow)], () =>
-        {
-            Notable("position_lost", null, read.Reason);
-            _target = _target is null ? null : read.Position; // a once run now ends at the new start
-            _pipelineGeneration++;
-            Self.Tell(new RestartPipeline(_pipelineGeneration));
-        });
+        _target = _target is null ? null : read.Position; // a once run now ends at the new start
+        _notice = ConnectorDecider.PositionLostMessage(read.Reason);
+        Decide(new ConnectorInput.PositionLost(read.Lost, read.Position, read.Reason));
     }
 
     // ------------------------------------------------------------------ snapshots
@@ -710,7 +688,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 table.LastError = null;
                 table.LiveRowsCopied = null;
                 ConnectorLog.TableCopied(_logger, done.Table.ToString(), done.RowsCopied);
-                if (_snapshotQueue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == "snapshotting") _phase = "streaming";
+                if (_snapshotQueue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == ConnectorPhase.Snapshotting) _phase = ConnectorPhase.Streaming;
                 StartSnapshots();
                 CheckOnceDone();
             });
@@ -731,11 +709,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     {
         table.SnapshotFailures++;
         table.LastError = error;
-        AddTransient("snapshot_failed", id.ToString(), error);
-        var delay = Backoff(table.SnapshotFailures);
-        ConnectorLog.SnapshotFailed(_logger, id.ToString(), table.SnapshotFailures, delay, error);
-        Timers.StartSingleTimer("retry-" + id, new RetrySnapshot(id), delay);
-        StartSnapshots();
+        Decide(new ConnectorInput.SnapshotFailed(id, error, FailureKind.Transient, table.SnapshotFailures));
     }
 
     // ------------------------------------------------------------------ failures
@@ -777,18 +751,8 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     {
         if (_stopping || !_pipelineUp) return;
         ConnectorLog.PipelineFailed(_logger, error, _config.Id, source);
-        TearDownPipeline();
-        ScheduleRestart(source, error);
-    }
-
-    private void ScheduleRestart(string source, Exception error)
-    {
+        Decide(new ConnectorInput.PipelineFailed(source, error));
         _pipelineFailures++;
-        _lastError = $"{source}: {error.GetBaseException().Message}";
-        _phase = "restarting";
-        var delay = Backoff(_pipelineFailures);
-        _pipelineGeneration++;
-        Timers.StartSingleTimer("restart", new RestartPipeline(_pipelineGeneration), delay);
     }
 
     private void TearDownPipeline()
@@ -816,41 +780,31 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _preparing.Clear();
     }
 
-    private TimeSpan Backoff(int failures)
-    {
-        var ms = _config.MinRestartDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20));
-        return TimeSpan.FromMilliseconds(Math.Min(ms, _config.MaxRestartDelay.TotalMilliseconds));
-    }
-
     // ------------------------------------------------------------------ stop
 
     private void CheckOnceDone()
     {
-        if (!_runtime.Once || _stopping || !_pipelineUp || _target is null || _reached is null) return;
-        if (_preparing.Count > 0 || _snapshotQueue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null)) return;
-        if (_state.Tables.Values.Any(t => t.Phase != TablePhase.Streaming)) return;
-        if (BinlogPositionComparer.Instance.Compare(_reached, _target) < 0) return;
-        BeginStop("completed", null);
+        if (ConnectorDecider.IsOnceDone(_state, DecisionContext())) BeginStop(ConnectorOutcome.Completed, null);
     }
 
     private void Fail(string error)
     {
         _lastError = error;
         ConnectorLog.Failed(_logger, _config.Id, error);
-        BeginStop("failed", error);
+        BeginStop(ConnectorOutcome.Failed, error);
     }
 
-    private void BeginStop(string outcome, string? error)
+    private void BeginStop(ConnectorOutcome outcome, string? error)
     {
         if (_stopping) return;
         _stopping = true;
-        _phase = "stopping";
+        _phase = ConnectorPhase.Stopping;
         var wasUp = _pipelineUp;
         TearDownPipeline();
         void Close()
         {
-            _phase = outcome;
-            _result = new ConnectorRunResult(outcome, error, BuildStatus());
+            _phase = outcome.Phase();
+            _result = new ConnectorRunResult(outcome.Render(), error, BuildStatus()) { Notice = _notice };
             var destination = _destination;
             _destination = null;
             var discovering = _discovering;
@@ -885,6 +839,73 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _runtime.OnStatus?.Invoke(result.Status);
         _runtime.Completion.TrySetResult(result);
         Context.Stop(Self);
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    private ConnectorContext DecisionContext() => new(
+        _runtime.Once, DateTimeOffset.UtcNow, new RetryPolicy(_config.MinRestartDelay, _config.MaxRestartDelay), Random.Shared.NextDouble(),
+        _pipelineFailures, _stopping, _pipelineUp, [.. _tables.Keys, .. _preparing],
+        _preparing.Count > 0 || _snapshotQueue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null),
+        _reached, _target, _lastCheckpointPersist, _config.CheckpointInterval);
+
+    private void Decide(ConnectorInput input) => Run(ConnectorDecider.Decide(_state, input, DecisionContext()));
+
+    private void Run(ConnectorDecision decision) => PersistEvents(decision.Events, () =>
+    {
+        foreach (var effect in decision.Effects) RunEffect(effect);
+    });
+
+    private void RunEffect(ConnectorEffect effect)
+    {
+        switch (effect)
+        {
+            case ConnectorEffect.TearDown:
+                TearDownPipeline();
+                break;
+            case ConnectorEffect.ScheduleRestart restart:
+                _pipelineGeneration++;
+                Timers.StartSingleTimer("restart", new RestartPipeline(_pipelineGeneration), restart.Delay);
+                break;
+            case ConnectorEffect.ScheduleSnapshotRetry retry:
+                ConnectorLog.SnapshotFailed(_logger, retry.Table.ToString(), _tables.GetValueOrDefault(retry.Table)?.SnapshotFailures ?? 0, retry.Delay,
+                    _tables.GetValueOrDefault(retry.Table)?.LastError ?? "");
+                Timers.StartSingleTimer("retry-" + retry.Table, new RetrySnapshot(retry.Table), retry.Delay);
+                break;
+            case ConnectorEffect.StartSnapshots:
+                StartSnapshots();
+                break;
+            case ConnectorEffect.DetachTable detach:
+                DetachTable(detach.Table);
+                if (_state.Table(detach.Table) is null) _tables.Remove(detach.Table);
+                break;
+            case ConnectorEffect.PrepareTable prepare:
+                PrepareTable(prepare.Table, prepare.IsNew);
+                break;
+            case ConnectorEffect.PersistCheckpoint:
+                PersistCheckpoint();
+                break;
+            case ConnectorEffect.Complete { Outcome: ConnectorOutcome.Failed } failed:
+                Fail(failed.Error ?? "failed");
+                break;
+            case ConnectorEffect.Complete complete:
+                BeginStop(complete.Outcome, complete.Error);
+                break;
+            case ConnectorEffect.Notable { InStatus: true } notable:
+                AddTransient(notable.Kind, notable.Table, notable.Detail);
+                break;
+            case ConnectorEffect.Notable notable:
+                Notable(notable.Kind, notable.Table, notable.Detail);
+                break;
+            case ConnectorEffect.SetLastError error:
+                _lastError = error.Error;
+                break;
+            case ConnectorEffect.EnterPhase phase:
+                _phase = phase.Phase;
+                break;
+            default:
+                throw new ArgumentException($"unknown connector effect {effect.GetType().Name}", nameof(effect));
+        }
     }
 
     // ------------------------------------------------------------------ persistence and status
@@ -924,7 +945,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnTick()
     {
         if (_reached is not null && _reached != _state.Checkpoint && !_stopping
-            && DateTime.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval)
+            && DateTimeOffset.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval)
         {
             PersistCheckpoint();
         }
@@ -970,7 +991,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             : stats.LastEventTime is { } time ? DateTimeOffset.UtcNow - time : null;
         if (lag < TimeSpan.Zero) lag = TimeSpan.Zero;
         var events = _state.Events.Select(e => e.ToString()).Concat(_transientEvents).ToList();
-        return new ConnectorStatus(_phase, tables, _state.Checkpoint, lag, Math.Round(_rate, 1), _lastError, events)
+        return new ConnectorStatus(_phase.Render(), tables, _state.Checkpoint, lag, Math.Round(_rate, 1), _lastError, events)
         {
             Buffers = _readerStats is { } s ? new StreamBuffers(s.MaxInFlightBatches, s.MaxInFlightBatchesSeen, s.MaxBatchRowChanges, s.MaxBatchRowChangesSeen) : null,
             RowChangesApplied = _readerStats?.RowChangesApplied ?? 0,

@@ -74,8 +74,11 @@ public abstract record ConnectorEffect
     /// <summary>End the run (persist the checkpoint, close the destination, complete).</summary>
     public sealed record Complete(ConnectorOutcome Outcome, string? Error) : ConnectorEffect;
 
-    /// <summary>A notable event for status and logs (kind as in <see cref="NotableEvent"/>).</summary>
-    public sealed record Notable(string Kind, string? Table, string Detail) : ConnectorEffect;
+    /// <summary>
+    /// A notable event for logs (kind as in <see cref="NotableEvent"/>); <paramref name="InStatus"/>: also listed in the
+    /// status's events (those a persisted event does not record already).
+    /// </summary>
+    public sealed record Notable(string Kind, string? Table, string Detail, bool InStatus = false) : ConnectorEffect;
 
     /// <summary>Show <paramref name="Error"/> as the status's last error.</summary>
     public sealed record SetLastError(string Error) : ConnectorEffect;
@@ -190,7 +193,7 @@ public static class ConnectorDecider
             return ConnectorDecision.Do(new ConnectorEffect.Complete(ConnectorOutcome.Failed, $"table {f.Table}: {f.Error}"));
         }
         return ConnectorDecision.Do(
-            new ConnectorEffect.Notable("snapshot_failed", f.Table.ToString(), f.Error),
+            new ConnectorEffect.Notable("snapshot_failed", f.Table.ToString(), f.Error, InStatus: true),
             new ConnectorEffect.ScheduleSnapshotRetry(f.Table, context.Retry.Delay(f.Failures, context.RetryDraw)),
             new ConnectorEffect.StartSnapshots());
     }
@@ -216,7 +219,7 @@ public static class ConnectorDecider
             return ConnectorDecision.None;
         }
         return ConnectorDecision.Do(
-            new ConnectorEffect.Notable("table_created", c.Table.ToString(), "new table picked up"),
+            new ConnectorEffect.Notable("table_created", c.Table.ToString(), "new table picked up", InStatus: true),
             new ConnectorEffect.PrepareTable(c.Table, IsNew: true));
     }
 

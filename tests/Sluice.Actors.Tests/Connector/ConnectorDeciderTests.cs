@@ -84,7 +84,7 @@ public sealed class ConnectorDeciderTests
     public void A_transient_snapshot_failure_retries_the_table_with_backoff()
     {
         var d = Decide(TwoTables, new ConnectorInput.SnapshotFailed(A, "lost connection", FailureKind.Transient, 3), Streaming(once: true));
-        Assert.Equal<ConnectorEffect>([new Notable("snapshot_failed", "s.a", "lost connection"),
+        Assert.Equal<ConnectorEffect>([new Notable("snapshot_failed", "s.a", "lost connection", InStatus: true),
             new ScheduleSnapshotRetry(A, TimeSpan.FromSeconds(4)), new StartSnapshots()], d.Effects);
     }
 
@@ -136,7 +136,7 @@ public sealed class ConnectorDeciderTests
     {
         var c = new TableId("s", "c");
         var d = Decide(TwoTables, new ConnectorInput.TableCreated(c, Selected: true), Streaming());
-        Assert.Equal<ConnectorEffect>([new Notable("table_created", "s.c", "new table picked up"), new PrepareTable(c, IsNew: true)], d.Effects);
+        Assert.Equal<ConnectorEffect>([new Notable("table_created", "s.c", "new table picked up", InStatus: true), new PrepareTable(c, IsNew: true)], d.Effects);
         Assert.True(ConnectorLog.IsBenign("table_created"));
     }
 
