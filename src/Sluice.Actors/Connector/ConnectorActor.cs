@@ -4,7 +4,6 @@ using Akka.Persistence;
 using Sluice.Binlog.Retry;
 using Sluice.Replication.Errors;
 using Microsoft.Extensions.Logging;
-using MySqlConnector;
 using Sluice.Actors.Contracts;
 using Sluice.Actors.Destinations;
 using Sluice.Actors.Merge;
@@ -12,7 +11,6 @@ using Sluice.Actors.Reader;
 using Sluice.Actors.Snapshot;
 using Sluice.Replication.Connectors;
 using Sluice.Replication.Destinations;
-using Sluice.Replication.Destinations.DuckDb;
 using Sluice.Replication.Discovery;
 using Sluice.Replication.Mapping;
 using Sluice.Replication.Positions;
@@ -85,7 +83,6 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         public long? LiveRowsCopied { get; set; }
     }
 
-    private sealed record PreparedTable(SourceTable Source, TableMapping Mapping, int? SourceColumnCount, IReadOnlyList<string> BooleanColumns);
     private sealed record Discovered(IReadOnlyList<PreparedTable> Tables, IReadOnlyList<string> Skipped, string? StartPosition, string? Target,
         SetupReport? Setup, SharedDestination Destination, string Salt)
     {
@@ -236,35 +233,32 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var firstStart = _target is null && destination is null;
         var once = _runtime.Once;
         var ct = _cts.Token;
-        _discovering = DiscoverAsync(state, config, destination, firstStart, once, ct);
+        _discovering = DiscoverAsync(state, config, _runtime, destination, firstStart, once, ct);
         _discovering.PipeTo(Self, failure: ex => new StartFailed(ex));
     }
 
-    private static async Task<Discovered> DiscoverAsync(ConnectorState state, ConnectorConfig config, SharedDestination? destination,
-        bool firstStart, bool once, CancellationToken ct)
+    private static async Task<Discovered> DiscoverAsync(ConnectorState state, ConnectorConfig config, ConnectorRuntime runtime,
+        SharedDestination? destination, bool firstStart, bool once, CancellationToken ct)
     {
-        await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
-        if (firstStart && config.KillZombieConnections)
-        {
-            await ZombieCleanup.KillOtherConnectionsAsync(connection, cancellationToken: ct);
-        }
-        var discovered = await SchemaDiscovery.DiscoverAsync(connection, config.Filter, ct);
+        await using var source = await runtime.Sources.OpenAsync(config, ct);
+        if (firstStart && config.KillZombieConnections) await source.KillZombieConnectionsAsync(ct);
+        var discovered = await source.DiscoverAsync(config.Filter, ct);
         SetupReport? setup = null;
         if (firstStart && config.RunSetupChecks)
         {
-            setup = await SetupChecks.RunAsync(connection, discovered, ct);
+            setup = await source.CheckSetupAsync(discovered, ct);
             if (!setup.CanReplicate) return new Discovered([], [], null, null, setup, null!, "");
         }
 
         var configChanged = state.IsInitialized && state.Fingerprint != config.Fingerprint();
         // Preparing a table may scan it (the TINYINT(1) check): tables are prepared by up to MaxPrepareConnections
-        // connections side by side, the results kept in discovery order (smallest first).
+        // sessions side by side, the results kept in discovery order (smallest first).
         var results = new (PreparedTable? Table, string? Skipped)[discovered.Count];
         // A table's TINYINT(1) columns are observed again unless its earlier observation still holds.
         bool Observes(SourceTable table) => state.Table(table.Id) is not { } known || known.Phase == TablePhase.NeedsResync || configChanged;
         var scans = discovered.Count(t => t.Columns.Any(TypeMapper.IsBooleanCandidate) && Observes(t));
         var next = -1;
-        async Task PrepareSomeAsync(MySqlConnection on)
+        async Task PrepareSomeAsync(ISourceSession on)
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < discovered.Count)
@@ -272,7 +266,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 var table = discovered[i];
                 try
                 {
-                    results[i] = (await PrepareAsync(on, config, table, Observes(table) ? null : state.Table(table.Id)!.BooleanColumns, ct), null);
+                    results[i] = (await on.PrepareAsync(table, Observes(table) ? null : state.Table(table.Id)!.BooleanColumns, ct), null);
                 }
                 catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
                 {
@@ -280,13 +274,13 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 }
             }
         }
-        async Task PrepareOnOwnConnectionAsync()
+        async Task PrepareOnOwnSessionAsync()
         {
-            await using var own = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
+            await using var own = await runtime.Sources.OpenAsync(config, ct);
             await PrepareSomeAsync(own);
         }
         var extra = Math.Clamp(scans - 1, 0, MaxPrepareConnections - 1);
-        await Task.WhenAll(Enumerable.Range(0, extra).Select(_ => PrepareOnOwnConnectionAsync()).Prepend(PrepareSomeAsync(connection)));
+        await Task.WhenAll(Enumerable.Range(0, extra).Select(_ => PrepareOnOwnSessionAsync()).Prepend(PrepareSomeAsync(source)));
         var prepared = results.Where(r => r.Table is not null).Select(r => r.Table!).ToList();
         var skipped = results.Where(r => r.Skipped is not null).Select(r => r.Skipped!).ToList();
 
@@ -294,67 +288,14 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var destinationMissing = false;
         if (destination is null)
         {
-            destinationMissing = state.IsInitialized && !File.Exists(config.DestinationPath);
-            var options = new DestinationOptions
-            {
-                Hashing = config.HashedColumns.Count == 0 ? null : new ColumnHashing(Convert.FromBase64String(salt), config.HashedColumns),
-                PositionComparer = BinlogPositionComparer.Instance,
-            };
-            var directory = Path.GetDirectoryName(Path.GetFullPath(config.DestinationPath));
-            if (directory is not null) Directory.CreateDirectory(directory);
-            destination = new SharedDestination(await DuckDbDestination.OpenAsync(config.DestinationPath, options, ct));
+            destinationMissing = state.IsInitialized && !runtime.Destinations.Exists(config);
+            destination = await runtime.Destinations.OpenAsync(config, salt, ct);
         }
 
-        var start = state.Checkpoint is null ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
-        var lost = state.Checkpoint is null ? null : await CheckCheckpointAvailableAsync(connection, state.Checkpoint, ct);
-        var target = once && firstStart ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
+        var start = state.Checkpoint is null ? await source.ReadCurrentPositionAsync(ct) : null;
+        var lost = state.Checkpoint is null ? null : await source.CheckPositionAvailableAsync(state.Checkpoint, ct);
+        var target = once && firstStart ? await source.ReadCurrentPositionAsync(ct) : null;
         return new Discovered(prepared, skipped, start, target, setup, destination, salt) { PositionLost = lost, DestinationMissing = destinationMissing };
-    }
-
-    /// <summary>
-    /// Whether the checkpoint's binlog file is still on the server (SHOW BINARY LOGS): null when it is, else why not.
-    /// A MariaDB GTID start does not always fail when older files were purged, so this is checked before streaming.
-    /// </summary>
-    private static async Task<string?> CheckCheckpointAvailableAsync(MySqlConnection connection, string checkpoint, CancellationToken ct)
-    {
-        var file = BinlogPositionText.Parse(checkpoint).FileName;
-        if (file.Length == 0) return null;
-        var files = new List<string>();
-        try
-        {
-            await using var command = new MySqlCommand("SHOW BINARY LOGS", connection);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) files.Add(reader.GetString(0));
-        }
-        catch (MySqlException)
-        {
-            return null; // not allowed to list them: the stream itself reports a purged position
-        }
-        if (files.Count == 0 || files.Contains(file, StringComparer.Ordinal)) return null;
-        return $"the binlog file {file} of the checkpoint was purged (the oldest on the server is {files[0]})";
-    }
-
-    private static async Task<PreparedTable> PrepareAsync(MySqlConnection connection, ConnectorConfig config, SourceTable table,
-        IReadOnlyList<string>? booleanColumns, CancellationToken ct)
-    {
-        IReadOnlySet<string> booleans = booleanColumns is null
-            ? await TypeMapper.ObserveBooleanTinyIntsAsync(connection, table, ct)
-            : new HashSet<string>(booleanColumns, StringComparer.OrdinalIgnoreCase);
-        var mapping = TypeMapper.MapTable(table, booleans);
-        if (mapping.Destination.Columns.Count == 0)
-        {
-            throw new NotSupportedException($"table {table.Id} has no column that can be replicated");
-        }
-        int? columnCount = null;
-        if ((config.Filter ?? DiscoveryFilter.All).ExcludeColumns.ContainsKey(table.Id))
-        {
-            await using var command = new MySqlCommand(
-                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @s AND TABLE_NAME = @t", connection);
-            command.Parameters.AddWithValue("@s", table.Id.Schema);
-            command.Parameters.AddWithValue("@t", table.Id.Name);
-            columnCount = Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        return new PreparedTable(table, mapping, columnCount, booleans.Order(StringComparer.Ordinal).ToArray());
     }
 
     private void OnDiscovered(Discovered d)
@@ -571,20 +512,20 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var config = _config;
         var destination = _destination!;
         var ct = _cts.Token;
-        PrepareTableAsync(id, config, destination, isNew, ct).PipeTo(Self, failure: ex => new TablePrepareFailed(id, ex, isNew));
+        PrepareTableAsync(id, config, _runtime.Sources, destination, isNew, ct).PipeTo(Self, failure: ex => new TablePrepareFailed(id, ex, isNew));
     }
 
-    private static async Task<TablePrepared> PrepareTableAsync(TableId id, ConnectorConfig config, SharedDestination destination, bool isNew,
-        CancellationToken ct)
+    private static async Task<TablePrepared> PrepareTableAsync(TableId id, ConnectorConfig config, ISourceCatalog sources,
+        SharedDestination destination, bool isNew, CancellationToken ct)
     {
-        await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
+        await using var source = await sources.OpenAsync(config, ct);
         var filter = (config.Filter ?? DiscoveryFilter.All) with { IncludeTables = new HashSet<TableId> { id } };
-        var found = (await SchemaDiscovery.DiscoverAsync(connection, filter, ct)).FirstOrDefault(t => t.Id == id);
+        var found = (await source.DiscoverAsync(filter, ct)).FirstOrDefault(t => t.Id == id);
         if (found is null) return new TablePrepared(id, null, 0, isNew) { Reason = "no longer found at the source" };
         PreparedTable prepared;
         try
         {
-            prepared = await PrepareAsync(connection, config, found, null, ct);
+            prepared = await source.PrepareAsync(found, null, ct);
         }
         catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
         {
@@ -652,14 +593,14 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         TearDownPipeline();
         var config = _config;
         var ct = _cts.Token;
-        ReadPositionAsync(config, ct).PipeTo(Self,
+        ReadPositionAsync(config, _runtime.Sources, ct).PipeTo(Self,
             success: p => new CurrentPositionRead(p, lostAt, $"the binlog at {lostAt?.Split(';')[0]} was purged before it was read"),
             failure: ex => new StartFailed(ex));
 
-        static async Task<string> ReadPositionAsync(ConnectorConfig config, CancellationToken ct)
+        static async Task<string> ReadPositionAsync(ConnectorConfig config, ISourceCatalog sources, CancellationToken ct)
         {
-            await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
-            return await SourcePositions.ReadCurrentAsync(connection, ct);
+            await using var source = await sources.OpenAsync(config, ct);
+            return await source.ReadCurrentPositionAsync(ct);
         }
     }
 
