@@ -65,8 +65,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private bool _stopping;
     private bool _pipelineUp;
     private ReaderStats? _readerStats;
-    private (DateTime At, long Rows)? _rateSample;
-    private double _rate;
+    private RateMeter _rate = RateMeter.Empty;
     private ConnectorRunResult? _result;
     private Task<Discovered>? _discovering;
 
@@ -890,20 +889,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         {
             PersistCheckpoint();
         }
-        if (_readerStats is { } stats)
-        {
-            var now = DateTime.UtcNow;
-            if (_rateSample is { } sample && now - sample.At >= TimeSpan.FromSeconds(1))
-            {
-                var rate = (stats.RowChangesApplied - sample.Rows) / (now - sample.At).TotalSeconds;
-                _rate = rate < 0 ? 0 : rate;
-                _rateSample = (now, stats.RowChangesApplied);
-            }
-            else if (_rateSample is null)
-            {
-                _rateSample = (now, stats.RowChangesApplied);
-            }
-        }
+        if (_readerStats is { } stats) _rate = _rate.Observe(DateTimeOffset.UtcNow, stats.RowChangesApplied);
         _runtime.OnStatus?.Invoke(BuildStatus());
     }
 
@@ -932,7 +918,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             : stats.LastEventTime is { } time ? DateTimeOffset.UtcNow - time : null;
         if (lag < TimeSpan.Zero) lag = TimeSpan.Zero;
         var events = _state.Events.Select(e => e.ToString()).Concat(_transientEvents).ToList();
-        return new ConnectorStatus(_phase.Render(), tables, _state.Checkpoint, lag, Math.Round(_rate, 1), _lastError, events)
+        return new ConnectorStatus(_phase.Render(), tables, _state.Checkpoint, lag, Math.Round(_rate.PerSecond, 1), _lastError, events)
         {
             Buffers = _readerStats is { } s ? new StreamBuffers(s.MaxInFlightBatches, s.MaxInFlightBatchesSeen, s.MaxBatchRowChanges, s.MaxBatchRowChangesSeen) : null,
             RowChangesApplied = _readerStats?.RowChangesApplied ?? 0,
