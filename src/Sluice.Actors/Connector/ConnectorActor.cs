@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Persistence;
+using Sluice.Binlog.Retry;
+using Sluice.Replication.Errors;
 using Microsoft.Extensions.Logging;
-using MySqlConnector;
 using Sluice.Actors.Contracts;
 using Sluice.Actors.Destinations;
 using Sluice.Actors.Merge;
@@ -10,7 +11,6 @@ using Sluice.Actors.Reader;
 using Sluice.Actors.Snapshot;
 using Sluice.Replication.Connectors;
 using Sluice.Replication.Destinations;
-using Sluice.Replication.Destinations.DuckDb;
 using Sluice.Replication.Discovery;
 using Sluice.Replication.Mapping;
 using Sluice.Replication.Positions;
@@ -52,10 +52,12 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private ConnectorState _state = ConnectorState.Empty;
     private SharedDestination? _destination;
     private IActorRef? _reader;
-    private string _phase = "starting";
+    private ConnectorPhase _phase = ConnectorPhase.Starting;
     private string? _lastError;
+    private string? _stateStoreError;
+    private string? _notice;
     private string? _reached;
-    private DateTime _lastCheckpointPersist = DateTime.MinValue;
+    private DateTimeOffset _lastCheckpointPersist = DateTimeOffset.MinValue;
     private string? _target;
     private int _eventsSinceSnapshot;
     private int _pipelineFailures;
@@ -63,8 +65,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private bool _stopping;
     private bool _pipelineUp;
     private ReaderStats? _readerStats;
-    private (DateTime At, long Rows)? _rateSample;
-    private double _rate;
+    private RateMeter _rate = RateMeter.Empty;
     private ConnectorRunResult? _result;
     private Task<Discovered>? _discovering;
 
@@ -81,7 +82,6 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         public long? LiveRowsCopied { get; set; }
     }
 
-    private sealed record PreparedTable(SourceTable Source, TableMapping Mapping, int? SourceColumnCount, IReadOnlyList<string> BooleanColumns);
     private sealed record Discovered(IReadOnlyList<PreparedTable> Tables, IReadOnlyList<string> Skipped, string? StartPosition, string? Target,
         SetupReport? Setup, SharedDestination Destination, string Salt)
     {
@@ -150,11 +150,11 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Command<PipelineFailed>(f => OnPipelineFailed(f.Source, f.Error));
         Command<Terminated>(OnTerminated);
         Command<GetConnectorStatus>(_ => Sender.Tell(BuildStatus()));
-        Command<StopConnector>(_ => BeginStop("stopped", null));
+        Command<StopConnector>(_ => Decide(new ConnectorInput.Stop()));
         Command<DestinationClosed>(_ => Finish());
         Command<Tick>(_ => OnTick());
         Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => _logger.LogWarning(f.Cause, "saving the connector state snapshot failed"));
+        Command<SaveSnapshotFailure>(f => ConnectorLog.SnapshotSaveFailed(_logger, f.Cause, _config.Id));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -172,58 +172,92 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _cts.Cancel();
         if (_result is null)
         {
-            // Stopped from outside (the actor system is shutting down): close the destination, then complete.
+            // Stopped from outside (the actor system is shutting down), or by a state store failure: close the
+            // destination, then complete (failed when the state store failed, else stopped).
             var destination = _destination;
-            var status = BuildStatus() with { Phase = "stopped" };
+            var outcome = _stateStoreError is null ? "stopped" : "failed";
+            var status = BuildStatus() with { Phase = outcome, LastError = _stateStoreError ?? _lastError };
+            var result = new ConnectorRunResult(outcome, _stateStoreError, status);
             _ = Task.Run(async () =>
             {
                 if (destination is not null) await destination.DisposeAsync();
-                _runtime.Completion.TrySetResult(new ConnectorRunResult("stopped", null, status));
+                _runtime.OnStatus?.Invoke(status);
+                _runtime.Completion.TrySetResult(result);
             });
         }
         base.PostStop();
+    }
+
+    // A state store (journal) failure ends the run as failed, with one line naming the store: the connector cannot
+    // record its progress, so continuing would replicate work it could not resume. Akka stops the actor after a
+    // persist or recovery failure; a rejected write is stopped here. PostStop closes the destination and completes.
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        StateStoreFailed($"could not write the connector's state ({@event.GetType().Name}, #{sequenceNr})", cause);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        StateStoreFailed($"rejected the connector's state ({@event.GetType().Name}, #{sequenceNr})", cause);
+        Context.Stop(Self);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        StateStoreFailed("could not read the connector's saved state", reason);
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    private void StateStoreFailed(string what, Exception cause)
+    {
+        if (_result is not null || _stateStoreError is not null) return;
+        _stateStoreError = $"state store: {what}: {cause.GetBaseException().Message}; check the state directory or "
+            + "database (reachable, writable, not full), then run again";
+        _stopping = true;
+        _lastError = _stateStoreError;
+        ConnectorLog.StateStoreFailed(_logger, _config.Id, _stateStoreError);
+        TearDownPipeline();
     }
 
     // ------------------------------------------------------------------ start
 
     private void StartPipeline()
     {
-        _phase = "starting";
+        _phase = ConnectorPhase.Starting;
         var state = _state;
         var config = _config;
         var destination = _destination;
         var firstStart = _target is null && destination is null;
         var once = _runtime.Once;
         var ct = _cts.Token;
-        _discovering = DiscoverAsync(state, config, destination, firstStart, once, ct);
+        _discovering = DiscoverAsync(state, config, _runtime, destination, firstStart, once, ct);
         _discovering.PipeTo(Self, failure: ex => new StartFailed(ex));
     }
 
-    private static async Task<Discovered> DiscoverAsync(ConnectorState state, ConnectorConfig config, SharedDestination? destination,
-        bool firstStart, bool once, CancellationToken ct)
+    private static async Task<Discovered> DiscoverAsync(ConnectorState state, ConnectorConfig config, ConnectorRuntime runtime,
+        SharedDestination? destination, bool firstStart, bool once, CancellationToken ct)
     {
-        await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
-        if (firstStart && config.KillZombieConnections)
-        {
-            await ZombieCleanup.KillOtherConnectionsAsync(connection, cancellationToken: ct);
-        }
-        var discovered = await SchemaDiscovery.DiscoverAsync(connection, config.Filter, ct);
+        await using var source = await runtime.Sources.OpenAsync(config, ct);
+        if (firstStart && config.KillZombieConnections) await source.KillZombieConnectionsAsync(ct);
+        var discovered = await source.DiscoverAsync(config.Filter, ct);
         SetupReport? setup = null;
         if (firstStart && config.RunSetupChecks)
         {
-            setup = await SetupChecks.RunAsync(connection, discovered, ct);
+            setup = await source.CheckSetupAsync(discovered, ct);
             if (!setup.CanReplicate) return new Discovered([], [], null, null, setup, null!, "");
         }
 
         var configChanged = state.IsInitialized && state.Fingerprint != config.Fingerprint();
         // Preparing a table may scan it (the TINYINT(1) check): tables are prepared by up to MaxPrepareConnections
-        // connections side by side, the results kept in discovery order (smallest first).
+        // sessions side by side, the results kept in discovery order (smallest first).
         var results = new (PreparedTable? Table, string? Skipped)[discovered.Count];
         // A table's TINYINT(1) columns are observed again unless its earlier observation still holds.
         bool Observes(SourceTable table) => state.Table(table.Id) is not { } known || known.Phase == TablePhase.NeedsResync || configChanged;
         var scans = discovered.Count(t => t.Columns.Any(TypeMapper.IsBooleanCandidate) && Observes(t));
         var next = -1;
-        async Task PrepareSomeAsync(MySqlConnection on)
+        async Task PrepareSomeAsync(ISourceSession on)
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < discovered.Count)
@@ -231,7 +265,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 var table = discovered[i];
                 try
                 {
-                    results[i] = (await PrepareAsync(on, config, table, Observes(table) ? null : state.Table(table.Id)!.BooleanColumns, ct), null);
+                    results[i] = (await on.PrepareAsync(table, Observes(table) ? null : state.Table(table.Id)!.BooleanColumns, ct), null);
                 }
                 catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
                 {
@@ -239,13 +273,13 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 }
             }
         }
-        async Task PrepareOnOwnConnectionAsync()
+        async Task PrepareOnOwnSessionAsync()
         {
-            await using var own = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
+            await using var own = await runtime.Sources.OpenAsync(config, ct);
             await PrepareSomeAsync(own);
         }
         var extra = Math.Clamp(scans - 1, 0, MaxPrepareConnections - 1);
-        await Task.WhenAll(Enumerable.Range(0, extra).Select(_ => PrepareOnOwnConnectionAsync()).Prepend(PrepareSomeAsync(connection)));
+        await Task.WhenAll(Enumerable.Range(0, extra).Select(_ => PrepareOnOwnSessionAsync()).Prepend(PrepareSomeAsync(source)));
         var prepared = results.Where(r => r.Table is not null).Select(r => r.Table!).ToList();
         var skipped = results.Where(r => r.Skipped is not null).Select(r => r.Skipped!).ToList();
 
@@ -253,67 +287,14 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var destinationMissing = false;
         if (destination is null)
         {
-            destinationMissing = state.IsInitialized && !File.Exists(config.DestinationPath);
-            var options = new DestinationOptions
-            {
-                Hashing = config.HashedColumns.Count == 0 ? null : new ColumnHashing(Convert.FromBase64String(salt), config.HashedColumns),
-                PositionComparer = BinlogPositionComparer.Instance,
-            };
-            var directory = Path.GetDirectoryName(Path.GetFullPath(config.DestinationPath));
-            if (directory is not null) Directory.CreateDirectory(directory);
-            destination = new SharedDestination(await DuckDbDestination.OpenAsync(config.DestinationPath, options, ct));
+            destinationMissing = state.IsInitialized && !runtime.Destinations.Exists(config);
+            destination = await runtime.Destinations.OpenAsync(config, salt, ct);
         }
 
-        var start = state.Checkpoint is null ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
-        var lost = state.Checkpoint is null ? null : await CheckCheckpointAvailableAsync(connection, state.Checkpoint, ct);
-        var target = once && firstStart ? await SourcePositions.ReadCurrentAsync(connection, ct) : null;
+        var start = state.Checkpoint is null ? await source.ReadCurrentPositionAsync(ct) : null;
+        var lost = state.Checkpoint is null ? null : await source.CheckPositionAvailableAsync(state.Checkpoint, ct);
+        var target = once && firstStart ? await source.ReadCurrentPositionAsync(ct) : null;
         return new Discovered(prepared, skipped, start, target, setup, destination, salt) { PositionLost = lost, DestinationMissing = destinationMissing };
-    }
-
-    /// <summary>
-    /// Whether the checkpoint's binlog file is still on the server (SHOW BINARY LOGS): null when it is, else why not.
-    /// A MariaDB GTID start does not always fail when older files were purged, so this is checked before streaming.
-    /// </summary>
-    private static async Task<string?> CheckCheckpointAvailableAsync(MySqlConnection connection, string checkpoint, CancellationToken ct)
-    {
-        var file = BinlogPositionText.Parse(checkpoint).FileName;
-        if (file.Length == 0) return null;
-        var files = new List<string>();
-        try
-        {
-            await using var command = new MySqlCommand("SHOW BINARY LOGS", connection);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) files.Add(reader.GetString(0));
-        }
-        catch (MySqlException)
-        {
-            return null; // not allowed to list them: the stream itself reports a purged position
-        }
-        if (files.Count == 0 || files.Contains(file, StringComparer.Ordinal)) return null;
-        return $"the binlog file {file} of the checkpoint was purged (the oldest on the server is {files[0]})";
-    }
-
-    private static async Task<PreparedTable> PrepareAsync(MySqlConnection connection, ConnectorConfig config, SourceTable table,
-        IReadOnlyList<string>? booleanColumns, CancellationToken ct)
-    {
-        IReadOnlySet<string> booleans = booleanColumns is null
-            ? await TypeMapper.ObserveBooleanTinyIntsAsync(connection, table, ct)
-            : new HashSet<string>(booleanColumns, StringComparer.OrdinalIgnoreCase);
-        var mapping = TypeMapper.MapTable(table, booleans);
-        if (mapping.Destination.Columns.Count == 0)
-        {
-            throw new NotSupportedException($"table {table.Id} has no column that can be replicated");
-        }
-        int? columnCount = null;
-        if ((config.Filter ?? DiscoveryFilter.All).ExcludeColumns.ContainsKey(table.Id))
-        {
-            await using var command = new MySqlCommand(
-                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @s AND TABLE_NAME = @t", connection);
-            command.Parameters.AddWithValue("@s", table.Id.Schema);
-            command.Parameters.AddWithValue("@t", table.Id.Name);
-            columnCount = Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        return new PreparedTable(table, mapping, columnCount, booleans.Order(StringComparer.Ordinal).ToArray());
     }
 
     private void OnDiscovered(Discovered d)
@@ -423,8 +404,8 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         {
             if (_state.Table(id) is { Phase: not TablePhase.Streaming }) _snapshotQueue.Add(id);
         }
-        _phase = _snapshotQueue.Count > 0 ? "snapshotting" : "streaming";
-        _logger.LogInformation("connector {Connector}: streaming from {Position}; {Tables} tables, {Pending} to copy",
+        _phase = _snapshotQueue.Count > 0 ? ConnectorPhase.Snapshotting : ConnectorPhase.Streaming;
+        ConnectorLog.Streaming(_logger,
             _config.Id, _state.Checkpoint, _tables.Count, _snapshotQueue.Count);
         StartSnapshots();
         CheckOnceDone();
@@ -458,25 +439,20 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnStartFailed(Exception error)
     {
-        error = error.GetBaseException();
         if (_stopping) return;
-        if (_runtime.Once || error is MySqlException { ErrorCode: MySqlErrorCode.AccessDenied })
-        {
-            Fail(error.Message);
-            return;
-        }
-        ScheduleRestart("start", error);
+        Decide(new ConnectorInput.StartFailed(error));
+        _pipelineFailures++;
     }
 
     // ------------------------------------------------------------------ stream
 
     private void OnCheckpoint(string position)
     {
+        var decision = ConnectorDecider.Decide(_state, new ConnectorInput.CheckpointReached(position), DecisionContext());
         if (_reached is not null && BinlogPositionComparer.Instance.Compare(position, _reached) <= 0) return;
         _reached = position;
         _pipelineFailures = 0;
-        if (DateTime.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval) PersistCheckpoint();
-        CheckOnceDone();
+        Run(decision);
     }
 
     private void PersistCheckpoint(Action? then = null)
@@ -487,40 +463,24 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             then?.Invoke();
             return;
         }
-        _lastCheckpointPersist = DateTime.UtcNow;
+        _lastCheckpointPersist = DateTimeOffset.UtcNow;
         PersistEvents([new CheckpointAdvanced(_reached)], then);
     }
 
     private void OnResyncTable(ResyncTable resync)
     {
-        if (_stopping || !_tables.ContainsKey(resync.Table) || _preparing.Contains(resync.Table)) return;
-        if (_state.Table(resync.Table) is null) return;
-        PersistEvents([new TableResyncRequested(resync.Table, resync.Reason, DateTimeOffset.UtcNow)], () =>
-        {
-            Notable("forced_resync_table", resync.Table.ToString(), resync.Reason);
-            DetachTable(resync.Table);
-            PrepareTable(resync.Table, isNew: false);
-        });
+        if (_preparing.Contains(resync.Table)) return;
+        Decide(new ConnectorInput.ResyncRequested(resync.Table, resync.Reason));
     }
 
     private void OnTableCreated(TableCreated created)
     {
-        if (_stopping || !_pipelineUp) return;
-        if (!(_config.Filter ?? DiscoveryFilter.All).IncludesTable(created.Table) || SchemaDiscovery.IsSystemSchema(created.Table.Schema)) return;
-        if (_tables.ContainsKey(created.Table) || _preparing.Contains(created.Table)) return;
-        Notable("table_created", created.Table.ToString(), "new table picked up");
-        PrepareTable(created.Table, isNew: true);
+        Decide(new ConnectorInput.TableCreated(created.Table, (_config.Filter ?? DiscoveryFilter.All).IncludesTable(created.Table)));
     }
 
     private void OnTableDropped(TableDropped dropped)
     {
-        if (_stopping || _state.Table(dropped.Table) is null) return;
-        PersistEvents([new TableRemoved(dropped.Table, dropped.Reason, DateTimeOffset.UtcNow)], () =>
-        {
-            Notable("table_removed", dropped.Table.ToString(), dropped.Reason);
-            DetachTable(dropped.Table);
-            _tables.Remove(dropped.Table);
-        });
+        Decide(new ConnectorInput.TableDropped(dropped.Table, dropped.Reason));
     }
 
     /// <summary>Stops the table's merge and snapshot actors and its routing.</summary>
@@ -551,20 +511,20 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var config = _config;
         var destination = _destination!;
         var ct = _cts.Token;
-        PrepareTableAsync(id, config, destination, isNew, ct).PipeTo(Self, failure: ex => new TablePrepareFailed(id, ex, isNew));
+        PrepareTableAsync(id, config, _runtime.Sources, destination, isNew, ct).PipeTo(Self, failure: ex => new TablePrepareFailed(id, ex, isNew));
     }
 
-    private static async Task<TablePrepared> PrepareTableAsync(TableId id, ConnectorConfig config, SharedDestination destination, bool isNew,
-        CancellationToken ct)
+    private static async Task<TablePrepared> PrepareTableAsync(TableId id, ConnectorConfig config, ISourceCatalog sources,
+        SharedDestination destination, bool isNew, CancellationToken ct)
     {
-        await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
+        await using var source = await sources.OpenAsync(config, ct);
         var filter = (config.Filter ?? DiscoveryFilter.All) with { IncludeTables = new HashSet<TableId> { id } };
-        var found = (await SchemaDiscovery.DiscoverAsync(connection, filter, ct)).FirstOrDefault(t => t.Id == id);
+        var found = (await source.DiscoverAsync(filter, ct)).FirstOrDefault(t => t.Id == id);
         if (found is null) return new TablePrepared(id, null, 0, isNew) { Reason = "no longer found at the source" };
         PreparedTable prepared;
         try
         {
-            prepared = await PrepareAsync(connection, config, found, null, ct);
+            prepared = await source.PrepareAsync(found, null, ct);
         }
         catch (Exception ex) when (ex is UnsupportedCharsetException or NotSupportedException or ArgumentException)
         {
@@ -608,7 +568,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             runtime.Merge = SpawnMerge(runtime, _pipelineGeneration, _tables.Count);
             _reader?.Tell(new AddRoute(prepared.Table, runtime.Merge));
             _snapshotQueue.Add(prepared.Table);
-            if (_phase == "streaming") _phase = "snapshotting";
+            if (_phase == ConnectorPhase.Streaming) _phase = ConnectorPhase.Snapshotting;
             StartSnapshots();
         });
     }
@@ -617,7 +577,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     {
         if (!_preparing.Remove(failed.Table) || _stopping) return;
         var error = failed.Error.GetBaseException().Message;
-        _logger.LogWarning("table {Table}: preparing it failed: {Error}", failed.Table, error);
+        ConnectorLog.PrepareFailed(_logger, failed.Table.ToString(), error);
         AddTransient("table_error", failed.Table.ToString(), error);
         // The whole pipeline restarts: its start re-discovers and prepares every table that needs it.
         OnPipelineFailed("table " + failed.Table, failed.Error);
@@ -628,31 +588,27 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnPositionLost(string message)
     {
         var lostAt = _state.Checkpoint;
-        _logger.LogWarning("connector {Connector}: the binlog position {Position} is no longer available: {Message}", _config.Id, lostAt, message);
+        ConnectorLog.PositionUnavailable(_logger, _config.Id, lostAt, message);
         TearDownPipeline();
         var config = _config;
         var ct = _cts.Token;
-        ReadPositionAsync(config, ct).PipeTo(Self,
+        ReadPositionAsync(config, _runtime.Sources, ct).PipeTo(Self,
             success: p => new CurrentPositionRead(p, lostAt, $"the binlog at {lostAt?.Split(';')[0]} was purged before it was read"),
             failure: ex => new StartFailed(ex));
 
-        static async Task<string> ReadPositionAsync(ConnectorConfig config, CancellationToken ct)
+        static async Task<string> ReadPositionAsync(ConnectorConfig config, ISourceCatalog sources, CancellationToken ct)
         {
-            await using var connection = await SourceConnections.OpenAsync(config.SourceConnectionString, ct);
-            return await SourcePositions.ReadCurrentAsync(connection, ct);
+            await using var source = await sources.OpenAsync(config, ct);
+            return await source.ReadCurrentPositionAsync(ct);
         }
     }
 
     private void OnCurrentPositionRead(CurrentPositionRead read)
     {
         if (_stopping) return;
-        PersistEvents([new PositionLost(read.Lost, read.Position, read.Reason, DateTimeOffset.UtcNow)], () =>
-        {
-            Notable("position_lost", null, read.Reason);
-            _target = _target is null ? null : read.Position; // a once run now ends at the new start
-            _pipelineGeneration++;
-            Self.Tell(new RestartPipeline(_pipelineGeneration));
-        });
+        _target = _target is null ? null : read.Position; // a once run now ends at the new start
+        _notice = ConnectorDecider.PositionLostMessage(read.Reason);
+        Decide(new ConnectorInput.PositionLost(read.Lost, read.Position, read.Reason));
     }
 
     // ------------------------------------------------------------------ snapshots
@@ -671,8 +627,8 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 table.SnapshotFailures = 0;
                 table.LastError = null;
                 table.LiveRowsCopied = null;
-                _logger.LogInformation("table {Table}: copied ({Rows} rows)", done.Table, done.RowsCopied);
-                if (_snapshotQueue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == "snapshotting") _phase = "streaming";
+                ConnectorLog.TableCopied(_logger, done.Table.ToString(), done.RowsCopied);
+                if (_snapshotQueue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == ConnectorPhase.Snapshotting) _phase = ConnectorPhase.Streaming;
                 StartSnapshots();
                 CheckOnceDone();
             });
@@ -693,11 +649,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     {
         table.SnapshotFailures++;
         table.LastError = error;
-        AddTransient("snapshot_failed", id.ToString(), error);
-        var delay = Backoff(table.SnapshotFailures);
-        _logger.LogWarning("table {Table}: the snapshot failed ({Failures} in a row), retrying in {Delay}: {Error}", id, table.SnapshotFailures, delay, error);
-        Timers.StartSingleTimer("retry-" + id, new RetrySnapshot(id), delay);
-        StartSnapshots();
+        Decide(new ConnectorInput.SnapshotFailed(id, error, FailureKind.Transient, table.SnapshotFailures));
     }
 
     // ------------------------------------------------------------------ failures
@@ -738,19 +690,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnPipelineFailed(string source, Exception error)
     {
         if (_stopping || !_pipelineUp) return;
-        _logger.LogWarning(error, "connector {Connector}: the {Source} failed; the stream restarts from the checkpoint", _config.Id, source);
-        TearDownPipeline();
-        ScheduleRestart(source, error);
-    }
-
-    private void ScheduleRestart(string source, Exception error)
-    {
+        ConnectorLog.PipelineFailed(_logger, error, _config.Id, source);
+        Decide(new ConnectorInput.PipelineFailed(source, error));
         _pipelineFailures++;
-        _lastError = $"{source}: {error.GetBaseException().Message}";
-        _phase = "restarting";
-        var delay = Backoff(_pipelineFailures);
-        _pipelineGeneration++;
-        Timers.StartSingleTimer("restart", new RestartPipeline(_pipelineGeneration), delay);
     }
 
     private void TearDownPipeline()
@@ -778,41 +720,31 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _preparing.Clear();
     }
 
-    private TimeSpan Backoff(int failures)
-    {
-        var ms = _config.MinRestartDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20));
-        return TimeSpan.FromMilliseconds(Math.Min(ms, _config.MaxRestartDelay.TotalMilliseconds));
-    }
-
     // ------------------------------------------------------------------ stop
 
     private void CheckOnceDone()
     {
-        if (!_runtime.Once || _stopping || !_pipelineUp || _target is null || _reached is null) return;
-        if (_preparing.Count > 0 || _snapshotQueue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null)) return;
-        if (_state.Tables.Values.Any(t => t.Phase != TablePhase.Streaming)) return;
-        if (BinlogPositionComparer.Instance.Compare(_reached, _target) < 0) return;
-        BeginStop("completed", null);
+        if (ConnectorDecider.IsOnceDone(_state, DecisionContext())) BeginStop(ConnectorOutcome.Completed, null);
     }
 
     private void Fail(string error)
     {
         _lastError = error;
-        _logger.LogError("connector {Connector} failed: {Error}", _config.Id, error);
-        BeginStop("failed", error);
+        ConnectorLog.Failed(_logger, _config.Id, error);
+        BeginStop(ConnectorOutcome.Failed, error);
     }
 
-    private void BeginStop(string outcome, string? error)
+    private void BeginStop(ConnectorOutcome outcome, string? error)
     {
         if (_stopping) return;
         _stopping = true;
-        _phase = "stopping";
+        _phase = ConnectorPhase.Stopping;
         var wasUp = _pipelineUp;
         TearDownPipeline();
         void Close()
         {
-            _phase = outcome;
-            _result = new ConnectorRunResult(outcome, error, BuildStatus());
+            _phase = outcome.Phase();
+            _result = new ConnectorRunResult(outcome.Render(), error, BuildStatus()) { Notice = _notice };
             var destination = _destination;
             _destination = null;
             var discovering = _discovering;
@@ -849,6 +781,73 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Context.Stop(Self);
     }
 
+    // ------------------------------------------------------------------ decisions
+
+    private ConnectorContext DecisionContext() => new(
+        _runtime.Once, DateTimeOffset.UtcNow, new RetryPolicy(_config.MinRestartDelay, _config.MaxRestartDelay), Random.Shared.NextDouble(),
+        _pipelineFailures, _stopping, _pipelineUp, [.. _tables.Keys, .. _preparing],
+        _preparing.Count > 0 || _snapshotQueue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null),
+        _reached, _target, _lastCheckpointPersist, _config.CheckpointInterval);
+
+    private void Decide(ConnectorInput input) => Run(ConnectorDecider.Decide(_state, input, DecisionContext()));
+
+    private void Run(ConnectorDecision decision) => PersistEvents(decision.Events, () =>
+    {
+        foreach (var effect in decision.Effects) RunEffect(effect);
+    });
+
+    private void RunEffect(ConnectorEffect effect)
+    {
+        switch (effect)
+        {
+            case ConnectorEffect.TearDown:
+                TearDownPipeline();
+                break;
+            case ConnectorEffect.ScheduleRestart restart:
+                _pipelineGeneration++;
+                Timers.StartSingleTimer("restart", new RestartPipeline(_pipelineGeneration), restart.Delay);
+                break;
+            case ConnectorEffect.ScheduleSnapshotRetry retry:
+                ConnectorLog.SnapshotFailed(_logger, retry.Table.ToString(), _tables.GetValueOrDefault(retry.Table)?.SnapshotFailures ?? 0, retry.Delay,
+                    _tables.GetValueOrDefault(retry.Table)?.LastError ?? "");
+                Timers.StartSingleTimer("retry-" + retry.Table, new RetrySnapshot(retry.Table), retry.Delay);
+                break;
+            case ConnectorEffect.StartSnapshots:
+                StartSnapshots();
+                break;
+            case ConnectorEffect.DetachTable detach:
+                DetachTable(detach.Table);
+                if (_state.Table(detach.Table) is null) _tables.Remove(detach.Table);
+                break;
+            case ConnectorEffect.PrepareTable prepare:
+                PrepareTable(prepare.Table, prepare.IsNew);
+                break;
+            case ConnectorEffect.PersistCheckpoint:
+                PersistCheckpoint();
+                break;
+            case ConnectorEffect.Complete { Outcome: ConnectorOutcome.Failed } failed:
+                Fail(failed.Error ?? "failed");
+                break;
+            case ConnectorEffect.Complete complete:
+                BeginStop(complete.Outcome, complete.Error);
+                break;
+            case ConnectorEffect.Notable { InStatus: true } notable:
+                AddTransient(notable.Kind, notable.Table, notable.Detail);
+                break;
+            case ConnectorEffect.Notable notable:
+                Notable(notable.Kind, notable.Table, notable.Detail);
+                break;
+            case ConnectorEffect.SetLastError error:
+                _lastError = error.Error;
+                break;
+            case ConnectorEffect.EnterPhase phase:
+                _phase = phase.Phase;
+                break;
+            default:
+                throw new ArgumentException($"unknown connector effect {effect.GetType().Name}", nameof(effect));
+        }
+    }
+
     // ------------------------------------------------------------------ persistence and status
 
     private void PersistEvents(IReadOnlyList<IConnectorEvent> events, Action? then)
@@ -873,7 +872,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void Notable(string kind, string? table, string detail)
     {
-        _logger.LogWarning("{Event} {Table}: {Detail}", kind, table ?? "-", detail);
+        ConnectorLog.Notable(_logger, kind, table, detail);
     }
 
     private void AddTransient(string kind, string? table, string detail)
@@ -886,24 +885,11 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnTick()
     {
         if (_reached is not null && _reached != _state.Checkpoint && !_stopping
-            && DateTime.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval)
+            && DateTimeOffset.UtcNow - _lastCheckpointPersist >= _config.CheckpointInterval)
         {
             PersistCheckpoint();
         }
-        if (_readerStats is { } stats)
-        {
-            var now = DateTime.UtcNow;
-            if (_rateSample is { } sample && now - sample.At >= TimeSpan.FromSeconds(1))
-            {
-                var rate = (stats.RowChangesApplied - sample.Rows) / (now - sample.At).TotalSeconds;
-                _rate = rate < 0 ? 0 : rate;
-                _rateSample = (now, stats.RowChangesApplied);
-            }
-            else if (_rateSample is null)
-            {
-                _rateSample = (now, stats.RowChangesApplied);
-            }
-        }
+        if (_readerStats is { } stats) _rate = _rate.Observe(DateTimeOffset.UtcNow, stats.RowChangesApplied);
         _runtime.OnStatus?.Invoke(BuildStatus());
     }
 
@@ -932,7 +918,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             : stats.LastEventTime is { } time ? DateTimeOffset.UtcNow - time : null;
         if (lag < TimeSpan.Zero) lag = TimeSpan.Zero;
         var events = _state.Events.Select(e => e.ToString()).Concat(_transientEvents).ToList();
-        return new ConnectorStatus(_phase, tables, _state.Checkpoint, lag, Math.Round(_rate, 1), _lastError, events)
+        return new ConnectorStatus(_phase.Render(), tables, _state.Checkpoint, lag, Math.Round(_rate.PerSecond, 1), _lastError, events)
         {
             Buffers = _readerStats is { } s ? new StreamBuffers(s.MaxInFlightBatches, s.MaxInFlightBatchesSeen, s.MaxBatchRowChanges, s.MaxBatchRowChangesSeen) : null,
             RowChangesApplied = _readerStats?.RowChangesApplied ?? 0,

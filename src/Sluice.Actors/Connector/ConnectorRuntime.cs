@@ -17,6 +17,12 @@ public sealed class ConnectorRuntime
     /// <summary>Once: snapshot what is missing, apply the binlog up to the position current at start, then complete.</summary>
     public bool Once { get; init; }
 
+    /// <summary>Where the connector reads its source's catalog (tables, definitions, positions).</summary>
+    public ISourceCatalog Sources { get; init; } = MySqlSourceCatalog.Instance;
+
+    /// <summary>How the connector opens its destination.</summary>
+    public IDestinationFactory Destinations { get; init; } = DuckDbDestinationFactory.Instance;
+
     /// <summary>How often the status is published.</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 

@@ -41,4 +41,7 @@ public sealed record StreamBuffers(int MaxInFlightBatches, int MaxInFlightBatche
 public sealed record ConnectorRunResult(string Outcome, string? Error, ConnectorStatus Status)
 {
     public bool Succeeded => Outcome is "completed" or "stopped";
+
+    /// <summary>Something the user must know about a run that did not fail (the resume position was purged and every table re-synced), or null.</summary>
+    public string? Notice { get; init; }
 }
