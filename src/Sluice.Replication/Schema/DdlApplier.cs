@@ -24,7 +24,8 @@ public static class DdlApplier
         if (string.IsNullOrWhiteSpace(sql)) return new DdlApplied(catalog, []);
         var database = currentDatabase ?? "";
         var classification = DdlClassifier.Classify(sql, database, ansiQuotes, noBackslashEscapes);
-        if (classification.Kind == DdlKind.Ignore) return new DdlApplied(catalog, []);
+        // The classifier ignores ALTER DATABASE (it changes no table), but its defaults matter to later tables.
+        if (classification.Kind == DdlKind.Ignore && !IsAlterDatabase(sql, ansiQuotes, noBackslashEscapes)) return new DdlApplied(catalog, []);
         if (classification.Kind == DdlKind.Unknown && classification.Reason == "statement-based DML") return new DdlApplied(catalog, []);
         try
         {
@@ -37,6 +38,19 @@ public static class DdlApplier
                                     or IndexOutOfRangeException or KeyNotFoundException or OverflowException)
         {
             return NotUnderstood(catalog, classification, e.Message);
+        }
+    }
+
+    private static bool IsAlterDatabase(string sql, bool ansiQuotes, bool noBackslashEscapes)
+    {
+        try
+        {
+            var tokens = SqlTokenizer.Tokenize(sql, ansiQuotes, noBackslashEscapes);
+            return tokens.Count >= 2 && tokens[0].IsWord("ALTER") && (tokens[1].IsWord("DATABASE") || tokens[1].IsWord("SCHEMA"));
+        }
+        catch (FormatException)
+        {
+            return false;
         }
     }
 
