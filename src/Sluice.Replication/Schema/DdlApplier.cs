@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sluice.Binlog.Events;
 using Sluice.Replication.Discovery;
 
 namespace Sluice.Replication.Schema;
@@ -12,6 +13,23 @@ namespace Sluice.Replication.Schema;
 /// </summary>
 public static class DdlApplier
 {
+    /// <summary>sql_mode bits that change how SQL is read (ANSI_QUOTES, NO_BACKSLASH_ESCAPES).</summary>
+    private const ulong AnsiQuotesMode = 1UL << 2, NoBackslashEscapesMode = 1UL << 21;
+
+    /// <summary>Applies a QUERY event: its SQL, its default database and the sql_mode it ran with.</summary>
+    public static DdlApplied Apply(SchemaCatalog catalog, QueryEvent query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (ansiQuotes, noBackslashEscapes) = Modes(query);
+        return Apply(catalog, query.Sql, query.Schema, ansiQuotes, noBackslashEscapes);
+    }
+
+    internal static (bool AnsiQuotes, bool NoBackslashEscapes) Modes(QueryEvent query)
+    {
+        var mode = query.StatusVariables.SqlMode ?? 0;
+        return ((mode & AnsiQuotesMode) != 0, (mode & NoBackslashEscapesMode) != 0);
+    }
+
     /// <param name="catalog">The definitions before the statement.</param>
     /// <param name="sql">One statement (a trailing ';' is allowed).</param>
     /// <param name="currentDatabase">The session's database (the QUERY event's schema) for unqualified names.</param>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Sluice.Binlog.Client;
+using Sluice.Binlog.Events;
 using Sluice.Replication.Discovery;
 using Sluice.Replication.Positions;
 
@@ -74,6 +75,17 @@ public sealed class SchemaHistory
     /// <inheritdoc cref="Apply(BinlogPosition, string, string?, out DdlApplied, bool, bool)"/>
     public SchemaHistory Apply(BinlogPosition position, string sql, string? currentDatabase) =>
         Apply(position, sql, currentDatabase, out _);
+
+    /// <summary>
+    /// Applies a QUERY event read from the stream; <paramref name="position"/> is the stream's position after it
+    /// (<see cref="BinlogStreamItem.Position"/>).
+    /// </summary>
+    public SchemaHistory Apply(BinlogPosition position, QueryEvent query, out DdlApplied applied)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (ansiQuotes, noBackslashEscapes) = DdlApplier.Modes(query);
+        return Apply(position, query.Sql, query.Schema, out applied, ansiQuotes, noBackslashEscapes);
+    }
 
     /// <summary>The catalog in force for an event at <paramref name="position"/>: the latest version at or before it (the base for earlier positions).</summary>
     public SchemaCatalog CatalogAt(BinlogPosition position)
