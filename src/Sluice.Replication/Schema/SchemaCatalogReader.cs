@@ -31,6 +31,25 @@ public static class SchemaCatalogReader
         await QueryAsync(connection, "SELECT CHARACTER_SET_NAME, DEFAULT_COLLATE_NAME FROM information_schema.CHARACTER_SETS",
             r => charsetDefaults[Charsets.Normalize(r.GetString(0))] = Charsets.NormalizeCollation(r.GetString(1)), cancellationToken);
 
+        // MariaDB 11.2+: character_set_collations overrides the defaults listed in CHARACTER_SETS
+        // (e.g. utf8mb4=utf8mb4_uca1400_ai_ci). Older servers and MySQL have no such variable.
+        try
+        {
+            await QueryAsync(connection, "SELECT @@character_set_collations", r =>
+            {
+                if (r.IsDBNull(0)) return;
+                foreach (var pair in r.GetString(0).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (eq > 0) charsetDefaults[Charsets.Normalize(pair[..eq].Trim())] = Charsets.NormalizeCollation(pair[(eq + 1)..].Trim());
+                }
+            }, cancellationToken);
+        }
+        catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.UnknownSystemVariable)
+        {
+            // Not a MariaDB 11.2+ server.
+        }
+
         var databases = ImmutableDictionary.CreateBuilder<string, CharsetCollation>(StringComparer.Ordinal);
         await QueryAsync(connection,
             "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA",

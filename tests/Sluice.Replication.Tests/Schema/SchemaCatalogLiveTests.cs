@@ -68,6 +68,18 @@ public sealed class SchemaCatalogLiveTests(MariaDbServer server)
             "ALTER TABLE gpk DROP PRIMARY KEY, DROP COLUMN b, ADD PRIMARY KEY (a)",
             "CREATE INDEX ia ON gpk (a)",
             "CREATE OR REPLACE TABLE gpk (k INT KEY, v TINYTEXT)",
+            """
+            CREATE TABLE cs (a VARCHAR(3) CHARSET ucs2, b VARCHAR(3) CHARSET utf16, c VARCHAR(3) CHARSET utf32,
+              d VARCHAR(3) CHARSET big5, e VARCHAR(3) CHARSET gbk, f VARCHAR(3) CHARSET euckr, g VARCHAR(3) CHARSET tis620,
+              h VARCHAR(3) CHARSET koi8r, i VARCHAR(3) CHARSET greek, j VARCHAR(3) CHARSET hebrew, k VARCHAR(3) CHARSET sjis,
+              l VARCHAR(3) CHARSET cp1251, m VARCHAR(3) CHARSET latin2, n CHAR(3) CHARSET ascii, o TEXT CHARSET utf16le,
+              p VARCHAR(3) CHARSET cp932, q VARCHAR(3) CHARSET eucjpms, r VARCHAR(3) CHARSET gb2312, s VARCHAR(3) CHARSET ujis,
+              t VARCHAR(3) CHARSET binary, u VARCHAR(3) CHARSET utf8mb3 COLLATE utf8mb3_bin, v TEXT CHARSET ucs2,
+              w TINYTEXT CHARSET utf8mb3, x CHAR(4) CHARACTER SET latin1 BINARY, y VARCHAR(3) CHARSET armscii8)
+            """,
+            "ALTER TABLE cs MODIFY a VARCHAR(3) CHARSET gbk, MODIFY b TEXT CHARSET latin1 BINARY, CHANGE c c MEDIUMINT UNSIGNED ZEROFILL NOT NULL",
+            "ALTER TABLE cs CONVERT TO CHARACTER SET utf8mb4",
+            "ALTER TABLE cs CONVERT TO CHARACTER SET ucs2",
             $"CREATE DATABASE `{other}` CHARACTER SET sjis",
             $"CREATE TABLE `{other}`.t (v VARCHAR(2), w TEXT)",
             $"RENAME TABLE `{other}`.t TO fromother",
