@@ -1038,7 +1038,7 @@ public static class DdlApplier
             for (var k = 0; k < state.Columns.Count; k++)
             {
                 var column = state.Columns[k];
-                if (column.CharacterSet is null || column.IsJsonAlias) continue;
+                if (column.CharacterSet is null) continue; // MariaDB converts its JSON (LONGTEXT) columns too
                 var type = column.DataType;
                 if (type is "tinytext" or "text" or "mediumtext")
                 {

@@ -80,6 +80,8 @@ public sealed class SchemaCatalogLiveTests(MariaDbServer server)
             "ALTER TABLE cs MODIFY a VARCHAR(3) CHARSET gbk, MODIFY b TEXT CHARSET latin1 BINARY, CHANGE c c MEDIUMINT UNSIGNED ZEROFILL NOT NULL",
             "ALTER TABLE cs CONVERT TO CHARACTER SET utf8mb4",
             "ALTER TABLE cs CONVERT TO CHARACTER SET ucs2",
+            "CREATE TABLE jj (j JSON, t TEXT) CHARSET utf8mb4",
+            "ALTER TABLE jj CONVERT TO CHARACTER SET latin1",
             $"CREATE DATABASE `{other}` CHARACTER SET sjis",
             $"CREATE TABLE `{other}`.t (v VARCHAR(2), w TEXT)",
             $"RENAME TABLE `{other}`.t TO fromother",
