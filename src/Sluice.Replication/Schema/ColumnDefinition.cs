@@ -37,6 +37,9 @@ internal sealed class ColumnDefinition
 
     public ColumnPlacement? Placement { get; set; }
 
+    /// <summary>A <c>CHECK (json_valid(col))</c> on the column itself: MariaDB's JSON alias.</summary>
+    public bool JsonCheck { get; set; }
+
     private static readonly Dictionary<string, (int Signed, int Unsigned, int Precision, int UnsignedPrecision)> Integers = new()
     {
         ["tinyint"] = (4, 3, 3, 3),
@@ -212,7 +215,7 @@ internal sealed class ColumnDefinition
             DateTimePrecision: fsp,
             Labels: type is "enum" or "set" ? [.. Labels] : [],
             PrimaryKeyOrdinal: primaryKeyOrdinal,
-            IsJsonAlias: isJson,
+            IsJsonAlias: isJson || JsonCheck,
             Extra: extra);
     }
 

@@ -52,9 +52,9 @@ public static class DdlApplier
             var parser = new Parser(tokens, database, catalog, noBackslashEscapes);
             return parser.Statement();
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException
-                                    or IndexOutOfRangeException or KeyNotFoundException or OverflowException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever goes wrong, the statement is reported as not understood: the caller re-reads and re-syncs.
             return NotUnderstood(catalog, classification, e.Message);
         }
     }
@@ -379,6 +379,16 @@ public static class DdlApplier
                     {
                         ReadKey(key);
                     }
+                    else if (Accept("CHECK"))
+                    {
+                        MarkJsonCheck(columns);
+                    }
+                    return;
+                }
+                if (word == "CHECK")
+                {
+                    _i++;
+                    MarkJsonCheck(columns);
                     return;
                 }
                 if (word == "PRIMARY")
@@ -393,6 +403,26 @@ public static class DdlApplier
                 }
             }
             columns.Add(ColumnDefinitionHere(allowPlacement: false));
+        }
+
+        /// <summary>A table-level <c>CHECK (json_valid(col))</c> makes that column MariaDB's JSON alias.</summary>
+        private void MarkJsonCheck(List<ColumnDefinition> columns)
+        {
+            if (JsonValidCheck() is not { } name) return;
+            foreach (var c in columns.Where(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))) c.JsonCheck = true;
+        }
+
+        /// <summary>At <c>(json_valid(col))</c>: consumes it and returns the column; otherwise skips the group and returns null.</summary>
+        private string? JsonValidCheck()
+        {
+            if (IsSymbol('(') && IsWord("json_valid", 1) && IsSymbol('(', 2) && Peek(3) is { IsIdentifier: true } column
+                && IsSymbol(')', 4) && IsSymbol(')', 5))
+            {
+                _i += 6;
+                return column.Text;
+            }
+            if (IsSymbol('(')) SkipGroup();
+            return null;
         }
 
         /// <summary>After PRIMARY: <c>KEY [name] [USING x] (col [(len)] [ASC|DESC], ...)</c>.</summary>
@@ -657,6 +687,13 @@ public static class DdlApplier
                     case "STORED" or "PERSISTENT":
                         _i++;
                         c.Generated = "STORED";
+                        break;
+                    case "CHECK":
+                        _i++;
+                        if (JsonValidCheck() is { } checkedColumn && string.Equals(checkedColumn, c.Name, StringComparison.OrdinalIgnoreCase))
+                        {
+                            c.JsonCheck = true;
+                        }
                         break;
                     case "REFERENCES":
                         // REFERENCES tbl (cols) [MATCH ...] [ON DELETE ...]: nothing after it concerns the column.

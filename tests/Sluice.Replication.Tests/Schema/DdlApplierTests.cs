@@ -456,6 +456,48 @@ public sealed class DdlApplierTests
     }
 
     [Fact]
+    public void Drop_index_primary_drops_the_key()
+    {
+        var applied = DdlApplier.Apply(Run(Start, Base), "DROP INDEX `PRIMARY` ON t", "db");
+        var altered = Assert.IsType<TableEffect.Altered>(Assert.Single(applied.Effects));
+        Assert.Empty(altered.Schema.Table.PrimaryKey);
+        Assert.Equal("id int(11) not null; a varchar(5) utf8mb4_general_ci; b int(11)", Table(applied.Catalog));
+    }
+
+    [Fact]
+    public void Json_valid_checks_make_mariadb_json_columns()
+    {
+        var catalog = Run(Start,
+            "CREATE TABLE t (a LONGTEXT CHECK (json_valid(a)), b TEXT, c LONGTEXT CHECK (json_valid(b)), d LONGTEXT CHECK (c <> ''), CONSTRAINT k CHECK (json_valid(`b`)))");
+        Assert.Equal([true, true, false, false], catalog.Tables[T("t")].Columns.Select(c => c.IsJsonAlias));
+        catalog = Run(catalog, "ALTER TABLE t MODIFY a LONGTEXT, RENAME COLUMN b TO b2");
+        Assert.Equal([false, true, false, false], catalog.Tables[T("t")].Columns.Select(c => c.IsJsonAlias));
+    }
+
+    [Fact]
+    public void No_prefix_of_a_statement_throws()
+    {
+        string[] statements =
+        [
+            "CREATE TABLE t2 (id INT PRIMARY KEY, e ENUM('a''b','c') CHARACTER SET latin1 NOT NULL DEFAULT 'a', d DECIMAL(5,2) DEFAULT -1.5e-3, g INT AS (id + 1) STORED, CONSTRAINT pk PRIMARY KEY (id)) CHARSET utf8mb4 COLLATE utf8mb4_bin",
+            "ALTER TABLE t ADD (c INT, d TEXT) , MODIFY a VARCHAR(9) CHARACTER SET latin1 AFTER b, CHANGE b b2 BIGINT FIRST, RENAME COLUMN id TO id2, CONVERT TO CHARACTER SET utf8 COLLATE utf8_bin, DROP PRIMARY KEY, ADD PRIMARY KEY (b2), RENAME TO x",
+            "RENAME TABLE t TO u, u TO v",
+            "DROP TABLE IF EXISTS t, u",
+            "CREATE DATABASE IF NOT EXISTS `d``b` DEFAULT CHARACTER SET = latin1 COLLATE = latin1_bin",
+            "SET STATEMENT max_statement_time=1 FOR ALTER TABLE /*!50100 t */ ADD c INT",
+        ];
+        var before = Run(Start, Base);
+        foreach (var sql in statements)
+        {
+            for (var length = 0; length <= sql.Length; length++)
+            {
+                var applied = DdlApplier.Apply(before, sql[..length], "db");
+                Assert.NotNull(applied.Catalog);
+            }
+        }
+    }
+
+    [Fact]
     public void Ordinals_are_renumbered_after_every_change()
     {
         var catalog = Run(Start, "CREATE TABLE t (a INT, b INT, c INT)", "ALTER TABLE t DROP a, ADD d INT FIRST, MODIFY c INT AFTER d");
