@@ -796,6 +796,11 @@ public static class DdlApplier
                 previousWasPartition = false;
                 WithRange(start, end, () => AlterClause(state, ref renameTo, ref previousWasPartition));
             }
+            if (table.HasHiddenColumns && state.Changes.Count > 0)
+            {
+                // The positions of the hidden columns relative to the changed ones are unknown: re-read the table.
+                throw new FormatException($"{id} has columns hidden from the replication user; its columns changed");
+            }
             var schema = state.Build(this);
             var after = catalog;
             var effects = new List<TableEffect>();

@@ -26,6 +26,22 @@ public sealed record TableSchema(SourceTable Table, CharsetCollation Defaults)
         return new TableSchema(new SourceTable(id, list, key, 0, 0, engine), defaults);
     }
 
+    /// <summary>
+    /// Whether some columns are missing between the ordinals (a definition read by a user to whom column-level
+    /// grants hide them): ordinals are then the table's real positions, not 1..n.
+    /// </summary>
+    public bool HasHiddenColumns
+    {
+        get
+        {
+            for (var i = 0; i < Table.Columns.Count; i++)
+            {
+                if (Table.Columns[i].Ordinal != i + 1) return true;
+            }
+            return false;
+        }
+    }
+
     /// <summary>The same columns under another name.</summary>
     public TableSchema WithId(TableId id) => this with { Table = Table with { Id = id } };
 

@@ -126,6 +126,7 @@ internal static class SchemaHistoryJson
         Columns = [.. table.Columns.Select(c => new ColumnDto
         {
             Name = c.Name,
+            Ordinal = c.Ordinal,
             DataType = c.DataType,
             ColumnType = c.ColumnType,
             Nullable = c.IsNullable,
@@ -144,9 +145,9 @@ internal static class SchemaHistoryJson
     private static TableSchema Table(TableDto t)
     {
         var id = Id(t);
-        var columns = t.Columns.Select(c => new SourceColumn(
+        var columns = t.Columns.Select((c, k) => new SourceColumn(
             Name: c.Name ?? throw new FormatException($"a column of {id} has no name"),
-            Ordinal: 0,
+            Ordinal: c.Ordinal ?? k + 1,
             DataType: c.DataType ?? throw new FormatException($"column {id}.{c.Name} has no data type"),
             ColumnType: c.ColumnType ?? throw new FormatException($"column {id}.{c.Name} has no column type"),
             IsNullable: c.Nullable,
@@ -159,7 +160,11 @@ internal static class SchemaHistoryJson
             PrimaryKeyOrdinal: c.KeyOrdinal ?? 0,
             IsJsonAlias: c.Json ?? false,
             Extra: c.Extra ?? ""));
-        return TableSchema.Create(id, columns, Pair(t.Defaults ?? throw new FormatException($"table {id} has no defaults")), t.Engine);
+        // Ordinals are kept as written: a table read with hidden columns has gaps.
+        var list = columns.ToList();
+        var key = list.Where(c => c.IsPrimaryKey).OrderBy(c => c.PrimaryKeyOrdinal).Select(c => c.Name).ToList();
+        return new TableSchema(new SourceTable(id, list, key, 0, 0, t.Engine),
+            Pair(t.Defaults ?? throw new FormatException($"table {id} has no defaults")));
     }
 
     private sealed class HistoryDto
@@ -204,6 +209,7 @@ internal static class SchemaHistoryJson
     private sealed class ColumnDto
     {
         [JsonPropertyName("name")] public string? Name { get; set; }
+        [JsonPropertyName("ordinal")] public int? Ordinal { get; set; }
         [JsonPropertyName("dataType")] public string? DataType { get; set; }
         [JsonPropertyName("columnType")] public string? ColumnType { get; set; }
         [JsonPropertyName("nullable")] public bool Nullable { get; set; }

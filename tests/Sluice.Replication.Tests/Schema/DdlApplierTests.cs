@@ -498,6 +498,24 @@ public sealed class DdlApplierTests
     }
 
     [Fact]
+    public void Column_changes_to_a_table_with_hidden_columns_ask_for_a_re_read()
+    {
+        var visible = Run(Start, "CREATE TABLE t (a INT, c INT)").Tables[T("t")];
+        // As read by a user who cannot see column 2.
+        var read = visible with { Table = visible.Table with { Columns = [visible.Columns[0], visible.Columns[1] with { Ordinal = 3 }] } };
+        Assert.True(read.HasHiddenColumns);
+        var catalog = Start.WithTable(read);
+
+        var added = DdlApplier.Apply(catalog, "ALTER TABLE t ADD d INT", "db");
+        Assert.Equal(T("t"), Assert.IsType<TableEffect.NotUnderstood>(Assert.Single(added.Effects)).Table);
+        Assert.Same(catalog, added.Catalog);
+
+        Assert.Empty(DdlApplier.Apply(catalog, "ALTER TABLE t ADD INDEX (a)", "db").Effects);
+        var renamed = DdlApplier.Apply(catalog, "RENAME TABLE t TO u", "db").Catalog.Tables[T("u")];
+        Assert.Equal([1, 3], renamed.Columns.Select(c => c.Ordinal));
+    }
+
+    [Fact]
     public void Ordinals_are_renumbered_after_every_change()
     {
         var catalog = Run(Start, "CREATE TABLE t (a INT, b INT, c INT)", "ALTER TABLE t DROP a, ADD d INT FIRST, MODIFY c INT AFTER d");

@@ -147,6 +147,17 @@ public sealed class SchemaHistoryTests
         Assert.Equal(1, CountOccurrences(json, "\"removed\""));
     }
 
+    [Fact]
+    public void Json_keeps_the_ordinals_of_tables_with_hidden_columns()
+    {
+        var visible = DdlApplier.Apply(SchemaCatalog.Empty, "CREATE TABLE orders (id INT PRIMARY KEY, c INT)", "db").Catalog.Tables[Orders];
+        var read = visible with { Table = visible.Table with { Columns = [visible.Columns[0], visible.Columns[1] with { Ordinal = 3 }] } };
+        var history = SchemaHistory.Start(P(4), SchemaCatalog.Empty.WithTable(read));
+        var back = SchemaHistory.FromJson(history.ToJson()).TableAt(Orders, P(4))!;
+        Assert.Equal([1, 3], back.Columns.Select(c => c.Ordinal));
+        Assert.Equal(["id"], back.Table.PrimaryKey);
+    }
+
     private static int CountOccurrences(string text, string part)
     {
         var count = 0;
