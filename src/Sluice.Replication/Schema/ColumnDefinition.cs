@@ -71,7 +71,7 @@ internal sealed class ColumnDefinition
         if (IsText)
         {
             (charset, collation) = ResolveCharset(Charset, Collation, tableDefaults, catalog);
-            if (BinaryCollation && Collation is null) collation = Charsets.BinaryCollation(charset);
+            if (BinaryCollation && Collation is null) collation = CharsetRules.BinaryCollation(charset);
             if (charset == "binary")
             {
                 // CHARACTER SET binary turns text types into their binary counterparts.
@@ -152,7 +152,7 @@ internal sealed class ColumnDefinition
                     if (Arguments.Count > 0 && type is "text" or "blob")
                     {
                         // TEXT(n)/BLOB(n): the smallest type that holds n characters (bytes for BLOB).
-                        var bytes = (long)Arguments[0] * (charset is null ? 1 : Charsets.MaxBytesPerChar(charset));
+                        var bytes = (long)Arguments[0] * (charset is null ? 1 : CharsetRules.MaxBytesPerChar(charset));
                         var blob = type == "blob";
                         type = bytes switch
                         {
@@ -228,13 +228,13 @@ internal sealed class ColumnDefinition
     {
         if (charset is not null)
         {
-            var c = Charsets.Normalize(charset);
-            return (c, collation is null ? catalog.DefaultCollationOf(c) : Charsets.NormalizeCollation(collation));
+            var c = CharsetRules.Normalize(charset);
+            return (c, collation is null ? catalog.DefaultCollationOf(c) : CharsetRules.NormalizeCollation(collation));
         }
         if (collation is not null)
         {
-            var normalized = Charsets.NormalizeCollation(collation);
-            return (Charsets.CharsetOfCollation(normalized) ?? defaults.Charset, normalized);
+            var normalized = CharsetRules.NormalizeCollation(collation);
+            return (CharsetRules.CharsetOfCollation(normalized) ?? defaults.Charset, normalized);
         }
         return (defaults.Charset, defaults.Collation);
     }

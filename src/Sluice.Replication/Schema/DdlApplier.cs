@@ -1085,8 +1085,8 @@ public static class DdlApplier
                 if (type is "tinytext" or "text" or "mediumtext")
                 {
                     long maxBytes = type switch { "tinytext" => 255, "text" => 65_535, _ => 16_777_215 };
-                    var chars = maxBytes / Charsets.MaxBytesPerChar(column.CharacterSet);
-                    var bytes = chars * Charsets.MaxBytesPerChar(target.Charset);
+                    var chars = maxBytes / CharsetRules.MaxBytesPerChar(column.CharacterSet);
+                    var bytes = chars * CharsetRules.MaxBytesPerChar(target.Charset);
                     type = bytes switch
                     {
                         <= 255 => "tinytext",

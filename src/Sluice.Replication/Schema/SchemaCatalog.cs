@@ -88,7 +88,7 @@ public sealed record SchemaCatalog
 
     /// <summary>
     /// Default collation of each charset as the server has it (information_schema.CHARACTER_SETS); charsets not listed
-    /// use <see cref="Charsets.DefaultCollation"/>.
+    /// use <see cref="CharsetRules.DefaultCollation"/>.
     /// </summary>
     public ImmutableDictionary<string, string> CharsetDefaultCollations { get; init; } =
         ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
@@ -106,5 +106,5 @@ public sealed record SchemaCatalog
 
     /// <summary>The collation a charset gets when none is named.</summary>
     public string DefaultCollationOf(string charset) =>
-        CharsetDefaultCollations.GetValueOrDefault(charset) ?? Charsets.DefaultCollation(charset);
+        CharsetDefaultCollations.GetValueOrDefault(charset) ?? CharsetRules.DefaultCollation(charset);
 }

@@ -23,13 +23,13 @@ public static class SchemaCatalogReader
         await QueryAsync(connection, "SELECT VERSION(), @@character_set_server, @@collation_server", r =>
         {
             version = r.GetString(0);
-            serverCharset = Charsets.Normalize(r.GetString(1));
-            serverCollation = Charsets.NormalizeCollation(r.GetString(2));
+            serverCharset = CharsetRules.Normalize(r.GetString(1));
+            serverCollation = CharsetRules.NormalizeCollation(r.GetString(2));
         }, cancellationToken);
 
         var charsetDefaults = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.OrdinalIgnoreCase);
         await QueryAsync(connection, "SELECT CHARACTER_SET_NAME, DEFAULT_COLLATE_NAME FROM information_schema.CHARACTER_SETS",
-            r => charsetDefaults[Charsets.Normalize(r.GetString(0))] = Charsets.NormalizeCollation(r.GetString(1)), cancellationToken);
+            r => charsetDefaults[CharsetRules.Normalize(r.GetString(0))] = CharsetRules.NormalizeCollation(r.GetString(1)), cancellationToken);
 
         // MariaDB 11.2+: character_set_collations overrides the defaults listed in CHARACTER_SETS
         // (e.g. utf8mb4=utf8mb4_uca1400_ai_ci). Older servers and MySQL have no such variable.
@@ -41,7 +41,7 @@ public static class SchemaCatalogReader
                 foreach (var pair in r.GetString(0).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                    if (eq > 0) charsetDefaults[Charsets.Normalize(pair[..eq].Trim())] = Charsets.NormalizeCollation(pair[(eq + 1)..].Trim());
+                    if (eq > 0) charsetDefaults[CharsetRules.Normalize(pair[..eq].Trim())] = CharsetRules.NormalizeCollation(pair[(eq + 1)..].Trim());
                 }
             }, cancellationToken);
         }
@@ -53,7 +53,7 @@ public static class SchemaCatalogReader
         var databases = ImmutableDictionary.CreateBuilder<string, CharsetCollation>(StringComparer.Ordinal);
         await QueryAsync(connection,
             "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA",
-            r => databases[r.GetString(0)] = new CharsetCollation(Charsets.Normalize(r.GetString(1)), Charsets.NormalizeCollation(r.GetString(2))),
+            r => databases[r.GetString(0)] = new CharsetCollation(CharsetRules.Normalize(r.GetString(1)), CharsetRules.NormalizeCollation(r.GetString(2))),
             cancellationToken);
 
         var tableCollations = new Dictionary<TableId, string>();
@@ -62,7 +62,7 @@ public static class SchemaCatalogReader
             r =>
             {
                 var id = new TableId(r.GetString(0), r.GetString(1));
-                if (wanted.Contains(id) && !r.IsDBNull(2)) tableCollations[id] = Charsets.NormalizeCollation(r.GetString(2));
+                if (wanted.Contains(id) && !r.IsDBNull(2)) tableCollations[id] = CharsetRules.NormalizeCollation(r.GetString(2));
             }, cancellationToken);
 
         var catalog = new SchemaCatalog
@@ -79,10 +79,10 @@ public static class SchemaCatalogReader
         foreach (var table in discovered)
         {
             var collation = tableCollations.GetValueOrDefault(table.Id) ?? catalog.DatabaseDefaults(table.Id.Schema).Collation;
-            var defaults = new CharsetCollation(Charsets.CharsetOfCollation(collation) ?? serverCharset, collation);
+            var defaults = new CharsetCollation(CharsetRules.CharsetOfCollation(collation) ?? serverCharset, collation);
             var columns = table.Columns.Select(c => c with
             {
-                Collation = c.Collation is null ? null : Charsets.NormalizeCollation(c.Collation),
+                Collation = c.Collation is null ? null : CharsetRules.NormalizeCollation(c.Collation),
             }).ToList();
             builder[table.Id] = new TableSchema(table with { Columns = columns, ApproximateBytes = 0, ApproximateRows = 0 }, defaults);
         }

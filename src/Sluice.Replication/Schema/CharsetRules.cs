@@ -1,7 +1,7 @@
 namespace Sluice.Replication.Schema;
 
 /// <summary>Facts about MySQL/MariaDB character sets needed to derive column definitions from DDL.</summary>
-public static class Charsets
+public static class CharsetRules
 {
     private static readonly Dictionary<string, (string Collation, int MaxBytes)> Known = new(StringComparer.OrdinalIgnoreCase)
     {
