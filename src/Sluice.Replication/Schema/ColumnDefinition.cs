@@ -229,13 +229,20 @@ internal sealed class ColumnDefinition
         if (charset is not null)
         {
             var c = CharsetRules.Normalize(charset);
-            return (c, collation is null ? catalog.DefaultCollationOf(c) : CharsetRules.NormalizeCollation(collation));
+            return (c, collation is null ? catalog.DefaultCollationOf(c) : Qualified(c, CharsetRules.NormalizeCollation(collation)));
         }
         if (collation is not null)
         {
             var normalized = CharsetRules.NormalizeCollation(collation);
-            return (CharsetRules.CharsetOfCollation(normalized) ?? defaults.Charset, normalized);
+            var owner = CharsetRules.CharsetOfCollation(normalized) ?? defaults.Charset;
+            return (owner, Qualified(owner, normalized));
         }
         return (defaults.Charset, defaults.Collation);
     }
+
+    /// <summary>MariaDB 11's charset-less collation names (<c>uca1400_ai_ci</c>) belong to the charset in context.</summary>
+    private static string Qualified(string charset, string collation) =>
+        CharsetRules.CharsetOfCollation(collation) is null && collation.StartsWith("uca1400_", StringComparison.Ordinal)
+            ? charset + "_" + collation
+            : collation;
 }

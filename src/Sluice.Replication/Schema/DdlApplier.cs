@@ -397,7 +397,9 @@ public static class DdlApplier
                     ReadKey(key);
                     return;
                 }
-                if (word is "KEY" or "INDEX" or "UNIQUE" or "FULLTEXT" or "SPATIAL" or "FOREIGN" or "CHECK" or "PERIOD")
+                // PERIOD is not reserved: a column may be called period.
+                if (word is "KEY" or "INDEX" or "UNIQUE" or "FULLTEXT" or "SPATIAL" or "FOREIGN" or "CHECK"
+                    || (word == "PERIOD" && IsWord("FOR", 1)))
                 {
                     return;
                 }
@@ -984,11 +986,11 @@ public static class DdlApplier
                 return;
             }
             if (IsWord("INDEX") || IsWord("KEY") || IsWord("UNIQUE") || IsWord("FULLTEXT") || IsWord("SPATIAL") || IsWord("FOREIGN")
-                || IsWord("CHECK") || IsWord("PARTITION") || IsWord("PERIOD"))
+                || IsWord("CHECK") || IsWord("PARTITION") || (IsWord("PERIOD") && IsWord("FOR", 1)))
             {
                 return;
             }
-            if (IsWord("SYSTEM")) throw new FormatException("ADD SYSTEM VERSIONING adds hidden columns");
+            if (IsWord("SYSTEM") && IsWord("VERSIONING", 1)) throw new FormatException("ADD SYSTEM VERSIONING adds hidden columns");
             Accept("COLUMN");
             var ifNotExists = Accept("IF", "NOT");
             if (ifNotExists) Expect("EXISTS");
@@ -1048,12 +1050,13 @@ public static class DdlApplier
                 return;
             }
             if (IsWord("PARTITION")) throw new FormatException("rows change without row events (DROP PARTITION)");
-            if (IsWord("INDEX") || IsWord("KEY") || IsWord("FOREIGN") || IsWord("CONSTRAINT") || IsWord("CHECK") || IsWord("PERIOD")
+            if (IsWord("INDEX") || IsWord("KEY") || IsWord("FOREIGN") || IsWord("CONSTRAINT") || IsWord("CHECK")
+                || (IsWord("PERIOD") && IsWord("FOR", 1))
                 || IsWord("DEFAULT"))
             {
                 return;
             }
-            if (IsWord("SYSTEM")) throw new FormatException("DROP SYSTEM VERSIONING removes hidden columns");
+            if (IsWord("SYSTEM") && IsWord("VERSIONING", 1)) throw new FormatException("DROP SYSTEM VERSIONING removes hidden columns");
             Accept("COLUMN");
             var ifExists = Accept("IF", "EXISTS");
             var name = Identifier();

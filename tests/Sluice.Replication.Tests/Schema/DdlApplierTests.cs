@@ -103,6 +103,8 @@ public sealed class DdlApplierTests
     [InlineData("VARCHAR(10) COLLATE utf8_unicode_ci", "varchar(10) utf8mb3_unicode_ci")]
     [InlineData("VARCHAR(10) COLLATE 'cp1251_bin'", "varchar(10) cp1251_bin")]
     [InlineData("VARCHAR(10) BINARY", "varchar(10) utf8mb4_bin")]
+    [InlineData("VARCHAR(10) COLLATE uca1400_ai_ci", "varchar(10) utf8mb4_uca1400_ai_ci")]
+    [InlineData("VARCHAR(10) CHARSET utf8mb3 COLLATE uca1400_as_cs", "varchar(10) utf8mb3_uca1400_as_cs")]
     [InlineData("CHAR(2) ASCII", "char(2) latin1_swedish_ci")]
     [InlineData("CHAR(2) UNICODE", "char(2) ucs2_general_ci")]
     [InlineData("NATIONAL VARCHAR(4)", "varchar(4) utf8mb3_general_ci")]
@@ -178,6 +180,7 @@ public sealed class DdlApplierTests
     [InlineData("CREATE TABLE t (a INT) ENGINE=InnoDB AUTO_INCREMENT=5 ROW_FORMAT=DYNAMIC COMMENT='c' PARTITION BY HASH (a) PARTITIONS 2", "a int(11)")]
     [InlineData("CREATE /* c */ TABLE t ( -- x\n a INT /* y */, # z\n b INT /*!50100 UNSIGNED */ /*M!100500 NOT NULL */)", "a int(11); b int(10) unsigned not null")]
     [InlineData("CREATE TABLE t (a INT, b INT REFERENCES o (id) ON DELETE SET NULL)", "a int(11); b int(11)")]
+    [InlineData("CREATE TABLE t (period INT, system INT, comment INT, status INT, s DATE, e DATE, PERIOD FOR p (s, e))", "period int(11); system int(11); comment int(11); status int(11); s date; e date")]
     public void Create_table_builds_the_definition(string sql, string expected)
     {
         var applied = DdlApplier.Apply(Start, sql, "db");
@@ -271,6 +274,7 @@ public sealed class DdlApplierTests
     [InlineData("ALTER TABLE `db`.`t` ADD `c d` INT, ALGORITHM=INPLACE, LOCK=NONE", "id int(11) not null pk1; a varchar(5) utf8mb4_general_ci; b int(11); c d int(11)")]
     [InlineData("ALTER ONLINE IGNORE TABLE t WAIT 5 ADD c INT", "id int(11) not null pk1; a varchar(5) utf8mb4_general_ci; b int(11); c int(11)")]
     [InlineData("SET STATEMENT max_statement_time=60 FOR ALTER TABLE t ADD c INT", "id int(11) not null pk1; a varchar(5) utf8mb4_general_ci; b int(11); c int(11)")]
+    [InlineData("ALTER TABLE t ADD period INT, ADD system INT, DROP period", "id int(11) not null pk1; a varchar(5) utf8mb4_general_ci; b int(11); system int(11)")]
     [InlineData("/*!40000 ALTER TABLE t ADD c INT */", "id int(11) not null pk1; a varchar(5) utf8mb4_general_ci; b int(11); c int(11)")]
     public void Alter_table_clauses(string sql, string expected)
     {
