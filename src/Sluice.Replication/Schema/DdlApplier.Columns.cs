@@ -88,7 +88,8 @@ public static partial class DdlApplier
                     foreach (var (start, end) in SplitTopLevel(open + 1, close))
                     {
                         var k = start;
-                        if (tokens[k].Kind == SqlTokenKind.Word && tokens[k].Text.StartsWith('_')) k++; // charset introducer
+                        // A charset introducer (_latin1'x') or the national prefix (N'x').
+                        if (tokens[k].Kind == SqlTokenKind.Word && (tokens[k].Text.StartsWith('_') || tokens[k].Text is "N" or "n")) k++;
                         if (k != end - 1 || tokens[k].Kind != SqlTokenKind.String) throw new FormatException($"a label of {name} that is not a string");
                         // Trailing spaces of ENUM/SET labels are removed by the server.
                         definition.Labels.Add(SqlLiteral.Unquote(tokens[k].Text, noBackslashEscapes).TrimEnd(' '));

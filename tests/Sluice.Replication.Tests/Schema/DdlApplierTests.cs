@@ -120,6 +120,7 @@ public sealed class DdlApplierTests
     [InlineData("LONGTEXT CHARACTER SET 'sjis'", "longtext sjis_japanese_ci")]
     [InlineData("ENUM('a', 'it''s', \"dq\", 'back\\\\slash', 'trail  ')", "enum('a','it''s','dq','back\\\\slash','trail') utf8mb4_general_ci")]
     [InlineData("SET('x', _utf8mb4'y') CHARACTER SET greek", "set('x','y') greek_general_ci")]
+    [InlineData("ENUM(N'x', 'y''', '')", "enum('x','y''','') utf8mb4_general_ci")]
     [InlineData("JSON", "longtext utf8mb4_bin json")]
     public void Text_types_take_charsets_and_labels(string type, string expected)
     {
