@@ -207,7 +207,8 @@ internal sealed class ColumnDefinition
             Ordinal: 0,
             DataType: dataType,
             ColumnType: columnType,
-            IsNullable: primaryKeyOrdinal == 0 && !Serial && Nullable != false,
+            IsNullable: primaryKeyOrdinal == 0 && !Serial && Nullable != false
+                        && (Nullable == true || dataType != "timestamp" || catalog.ExplicitDefaultsForTimestamp),
             CharacterSet: charset,
             Collation: collation,
             NumericPrecision: precision,

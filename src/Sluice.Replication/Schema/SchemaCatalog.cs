@@ -95,6 +95,13 @@ public sealed record SchemaCatalog
 
     public SchemaDialect Dialect { get; init; } = SchemaDialect.MariaDb;
 
+    /// <summary>
+    /// The server's <c>explicit_defaults_for_timestamp</c> (ON by default since MariaDB 10.10 and MySQL 8.0): when OFF,
+    /// a TIMESTAMP column not declared NULL is NOT NULL. The session value at DDL time is not in the binlog; the
+    /// server's global value stands in for it.
+    /// </summary>
+    public bool ExplicitDefaultsForTimestamp { get; init; } = true;
+
     public TableSchema? Table(TableId id) => Tables.GetValueOrDefault(id);
 
     public SchemaCatalog WithTable(TableSchema table) => this with { Tables = Tables.SetItem(table.Id, table) };

@@ -50,6 +50,18 @@ public static class SchemaCatalogReader
             // Not a MariaDB 11.2+ server.
         }
 
+        var explicitTimestamps = true;
+        try
+        {
+            await QueryAsync(connection, "SELECT @@GLOBAL.explicit_defaults_for_timestamp",
+                r => explicitTimestamps = !r.IsDBNull(0) && Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) != 0,
+                cancellationToken);
+        }
+        catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.UnknownSystemVariable)
+        {
+            explicitTimestamps = false; // servers before the variable existed behave as OFF
+        }
+
         var databases = ImmutableDictionary.CreateBuilder<string, CharsetCollation>(StringComparer.Ordinal);
         await QueryAsync(connection,
             "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA",
@@ -71,6 +83,7 @@ public static class SchemaCatalogReader
             CharsetDefaultCollations = charsetDefaults.ToImmutable(),
             Databases = databases.ToImmutable(),
             Dialect = DialectOf(version),
+            ExplicitDefaultsForTimestamp = explicitTimestamps,
         };
         if (wanted.Count == 0) return catalog;
 

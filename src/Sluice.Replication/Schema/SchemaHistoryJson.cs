@@ -32,6 +32,7 @@ internal static class SchemaHistoryJson
                 Position = BinlogPositionText.Format(history.Base.Position),
                 ServerDefaults = Pair(history.Base.Catalog.ServerDefaults),
                 Dialect = history.Base.Catalog.Dialect.ToString(),
+                ExplicitDefaultsForTimestamp = history.Base.Catalog.ExplicitDefaultsForTimestamp ? null : false,
                 CharsetDefaultCollations = Sorted(history.Base.Catalog.CharsetDefaultCollations),
                 Databases = Databases(history.Base.Catalog),
                 Tables = [.. history.Base.Catalog.Tables.Values.OrderBy(t => t.Id.Schema, StringComparer.Ordinal)
@@ -82,6 +83,7 @@ internal static class SchemaHistoryJson
         {
             ServerDefaults = Pair(b.ServerDefaults ?? throw new FormatException("the base catalog has no server defaults")),
             Dialect = dialect,
+            ExplicitDefaultsForTimestamp = b.ExplicitDefaultsForTimestamp ?? true,
             CharsetDefaultCollations = ImmutableDictionary.CreateRange(StringComparer.OrdinalIgnoreCase, b.CharsetDefaultCollations ?? []),
         };
         catalog = WithDatabases(catalog, b.Databases);
@@ -179,6 +181,7 @@ internal static class SchemaHistoryJson
         [JsonPropertyName("position")] public string Position { get; set; } = "";
         [JsonPropertyName("serverDefaults")] public PairDto? ServerDefaults { get; set; }
         [JsonPropertyName("dialect")] public string? Dialect { get; set; }
+        [JsonPropertyName("explicitDefaultsForTimestamp")] public bool? ExplicitDefaultsForTimestamp { get; set; }
         [JsonPropertyName("charsetDefaultCollations")] public SortedDictionary<string, string>? CharsetDefaultCollations { get; set; }
         [JsonPropertyName("databases")] public SortedDictionary<string, PairDto>? Databases { get; set; }
         [JsonPropertyName("tables")] public List<TableDto> Tables { get; set; } = [];

@@ -135,6 +135,16 @@ public sealed class DdlApplierTests
         Assert.Equal(["it's", "a'b", "tab\there", "x"], catalog.Tables[T("t")].Columns[0].Labels);
     }
 
+    [Theory]
+    [InlineData(true, "a timestamp; b timestamp; c timestamp(3) not null")]
+    [InlineData(false, "a timestamp not null; b timestamp; c timestamp(3) not null")]
+    public void Timestamp_nullability_follows_explicit_defaults_for_timestamp(bool explicitDefaults, string expected)
+    {
+        var catalog = Run(Start with { ExplicitDefaultsForTimestamp = explicitDefaults },
+            "CREATE TABLE t (a TIMESTAMP, b TIMESTAMP NULL, c TIMESTAMP(3) NOT NULL DEFAULT '2000-01-01')");
+        Assert.Equal(expected, Table(catalog));
+    }
+
     [Fact]
     public void Serial_is_an_unsigned_not_null_auto_increment_bigint()
     {

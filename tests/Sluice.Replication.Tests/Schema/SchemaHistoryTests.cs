@@ -116,6 +116,7 @@ public sealed class SchemaHistoryTests
         var history = SchemaHistory.Start(P(4), DdlApplier.Apply(SchemaCatalog.Empty with
             {
                 Dialect = SchemaDialect.MariaDb,
+                ExplicitDefaultsForTimestamp = false,
                 ServerDefaults = new CharsetCollation("latin1", "latin1_swedish_ci"),
                 CharsetDefaultCollations = SchemaCatalog.Empty.CharsetDefaultCollations.SetItem("utf8mb4", "utf8mb4_unicode_ci"),
             }, "CREATE DATABASE db CHARACTER SET utf8mb4", null).Catalog)
@@ -140,6 +141,7 @@ public sealed class SchemaHistoryTests
             foreach (var id in expected.Tables.Keys) Assert.Empty(SchemaCompare.Differences(expected.Tables[id], actual.Tables[id]));
             Assert.Equal(expected.Databases.OrderBy(d => d.Key), actual.Databases.OrderBy(d => d.Key));
             Assert.Equal(expected.ServerDefaults, actual.ServerDefaults);
+            Assert.False(actual.ExplicitDefaultsForTimestamp);
             Assert.Equal("utf8mb4_unicode_ci", actual.DefaultCollationOf("utf8mb4"));
         }
         // Unchanged tables are written once, not in every version: once when created, once when removed.
@@ -176,6 +178,7 @@ public sealed class SchemaHistoryTests
         Assert.Equal(2, history.Versions.Count);
         Assert.Equal("0-1-7", history.Versions[0].Position.MariaDbGtids?.ToString());
         Assert.Equal(SchemaDialect.MariaDb, history.Base.Catalog.Dialect);
+        Assert.True(history.Base.Catalog.ExplicitDefaultsForTimestamp);
 
         var before = history.TableAt(orders, P(499))!;
         Assert.Equal(["id", "note", "status", "at", "doc"], before.Columns.Select(c => c.Name));
