@@ -150,6 +150,14 @@ public abstract class BinlogRowConverterEquivalenceTests(MariaDbServer server, I
         ("utf16le", "Emoji 😀 ☃"), ("utf32", "Emoji 😀 ☃"), ("utf8mb3", "Ünïcödé ☃ Ω"), ("utf8mb4", "Emoji 😀 ☃ 𝄞"),
     ];
 
+    /// <summary>
+    /// The sample as an ENUM label. Without row metadata the stream knows labels only from information_schema, which
+    /// shows characters outside the Basic Multilingual Plane as '?' (a known limit, see docs/row-metadata.md): on such
+    /// a server the ENUM samples keep only BMP characters.
+    /// </summary>
+    private string EnumLabel(string sample) =>
+        server.FullRowMetadata ? sample : string.Concat(sample.EnumerateRunes().Where(r => r.IsBmp).Select(r => r.ToString())).TrimEnd(); // MySQL trims ENUM labels
+
     [Fact]
     public async Task Every_spec_charset_converts_like_the_snapshot()
     {
@@ -171,7 +179,7 @@ public abstract class BinlogRowConverterEquivalenceTests(MariaDbServer server, I
             $"`v_{a.Charset}` VARCHAR(40) CHARACTER SET {a.Charset}",
             $"`c_{a.Charset}` CHAR(20) CHARACTER SET {a.Charset}",
             $"`t_{a.Charset}` TEXT CHARACTER SET {a.Charset}",
-            $"`e_{a.Charset}` ENUM('{a.Sample.Replace("'", "''", StringComparison.Ordinal)}', 'other') CHARACTER SET {a.Charset}",
+            $"`e_{a.Charset}` ENUM('{EnumLabel(a.Sample).Replace("'", "''", StringComparison.Ordinal)}', 'other') CHARACTER SET {a.Charset}",
         });
         await db.ExecuteAsync($"CREATE TABLE charsets (id INT PRIMARY KEY, {string.Join(", ", columns)}) ROW_FORMAT=DYNAMIC");
         var start = await BinlogChanges.PositionAsync(server);
@@ -186,7 +194,7 @@ public abstract class BinlogRowConverterEquivalenceTests(MariaDbServer server, I
                 for (var i = 0; i < available.Count; i++)
                 {
                     insert.Parameters.AddWithValue($"@v{i}", id switch { 1 => available[i].Sample, 2 => "", _ => null });
-                    insert.Parameters.AddWithValue($"@e{i}", id switch { 1 => available[i].Sample, 2 => "other", _ => null });
+                    insert.Parameters.AddWithValue($"@e{i}", id switch { 1 => EnumLabel(available[i].Sample), 2 => "other", _ => null });
                 }
                 await insert.ExecuteNonQueryAsync();
             }
@@ -200,7 +208,7 @@ public abstract class BinlogRowConverterEquivalenceTests(MariaDbServer server, I
         var snapshot = await BinlogChanges.SnapshotAsync(db, mapping);
         for (var i = 0; i < available.Count; i++)
         {
-            Assert.Equal([available[i].Sample, available[i].Sample, available[i].Sample, available[i].Sample],
+            Assert.Equal([available[i].Sample, available[i].Sample, available[i].Sample, EnumLabel(available[i].Sample)],
                 snapshot["1"].Skip(1 + 4 * i).Take(4).ToArray());
         }
     }
