@@ -6,10 +6,10 @@ namespace Sluice.Actors.Tests.Connector;
 /// <summary>
 /// Every column type with its edge values through the whole connector into DuckDB: the same values arrive once by the
 /// snapshot (rows 1..N) and once by the binlog (rows 101..100+N, inserted while streaming); both copies must be
-/// identical in the destination, the destination types must follow the spec's mapping, and verify must pass.
+/// identical in the destination, the destination types must follow the spec's mapping, and verify must pass. Run on a
+/// server logging FULL row metadata and on one with the server's defaults (no charsets or signedness in TABLE_MAP).
 /// </summary>
-[Collection(MariaDbCollection.Name)]
-public sealed class EveryTypeEndToEndTests(MariaDbServer server)
+public abstract class EveryTypeEndToEndTests(MariaDbServer server)
 {
     private const string Columns = """
         ti TINYINT, tiu TINYINT UNSIGNED, flag TINYINT(1), si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT,
@@ -18,25 +18,37 @@ public sealed class EveryTypeEndToEndTests(MariaDbServer server)
         dt DATE, dtm DATETIME(6), ts TIMESTAMP(3) NULL, tm TIME(6),
         c CHAR(5), vc VARCHAR(100), tx TEXT, latin VARCHAR(20) CHARACTER SET latin1, cyr VARCHAR(20) CHARACTER SET cp1251,
         sj VARCHAR(20) CHARACTER SET sjis, u16 VARCHAR(20) CHARACTER SET utf16,
-        bin BINARY(4), vb VARBINARY(20), bl BLOB, e ENUM('s','m','l'), st SET('a','b','c'), j JSON, g GEOMETRY
+        bin BINARY(4), vb VARBINARY(20), bl BLOB, e ENUM('s','m','l'), st SET('a','b','c'), j JSON, g GEOMETRY,
+        u2 VARCHAR(20) CHARACTER SET ucs2, u32 VARCHAR(20) CHARACTER SET utf32, u16le VARCHAR(20) CHARACTER SET utf16le,
+        gbk VARCHAR(20) CHARACTER SET gbk, big5 VARCHAR(20) CHARACTER SET big5, kr VARCHAR(20) CHARACTER SET euckr,
+        koi VARCHAR(20) CHARACTER SET koi8r, gr VARCHAR(20) CHARACTER SET greek, he VARCHAR(20) CHARACTER SET hebrew,
+        th VARCHAR(20) CHARACTER SET tis620, ascii_t VARCHAR(20) CHARACTER SET ascii, l1c CHAR(6) CHARACTER SET latin1
         """;
+
+    private static readonly string[] Samples =
+        ["Ω ☃", "😀 x", "😀 y", "简体中文", "繁體中文", "한국어", "Привет", "Καλημέρα", "שלום", "สวัสดี", "plain ~", "€‰ŒÿÀ"];
+    private static readonly string[] CharsetColumns = ["u2", "u32", "u16le", "gbk", "big5", "kr", "koi", "gr", "he", "th", "ascii_t", "l1c"];
 
     private static readonly string[] Values =
     [
         "-128, 0, 0, -32768, 0, -8388608, 0, -2147483648, 0, -9223372036854775808, 0, " +
         "'-99999999999999999999999999999999999.999999999999999999999999999999', '-99999999.99', -3.5e38, -1.7976931348623157e308, " +
         "b'0', b'0', 1901, '1000-01-01', '1000-01-01 00:00:00.000001', '1970-01-01 00:00:01.000', '-838:59:59.000000', " +
-        "'', '', '', '', '', '', '', X'00', X'', X'', 's', '', '[]', ST_GeomFromText('POINT(0 0)')",
+        "'', '', '', '', '', '', '', X'00', X'', X'', 's', '', '[]', ST_GeomFromText('POINT(0 0)'), " +
+        "'', '', '', '', '', '', '', '', '', '', '', ''",
         "127, 255, 1, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295, 9223372036854775807, 18446744073709551615, " +
         "'99999999999999999999999999999999999.999999999999999999999999999999', '99999999.99', 3.5e38, 1.7976931348623157e308, " +
         "b'1', b'111111111111', 2155, '9999-12-31', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999', '838:59:59.000000', " +
         "'abcde', 'ünïcødé ✓ 😀', REPEAT('x', 5000), 'ÀÉÎõü', 'Привет', 'こんにちは', '𝄞', X'DEADBEEF', X'00FF', REPEAT(X'AB', 300), " +
-        "'l', 'a,b,c', '{\"k\": [1, 2.5, \"s\", null, true]}', ST_GeomFromText('LINESTRING(0 0,1 1,2 4)')",
+        "'l', 'a,b,c', '{\"k\": [1, 2.5, \"s\", null, true]}', ST_GeomFromText('LINESTRING(0 0,1 1,2 4)'), " +
+        "'Ω ☃', '😀 x', '😀 y', '简体中文', '繁體中文', '한국어', 'Привет', 'Καλημέρα', 'שלום', 'สวัสดี', 'plain ~', '€‰ŒÿÀ'",
         "1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, '0.000000000000000000000000000001', '0.01', 1.5, 0.1, b'1', b'1010', 0, " +
         "'0000-00-00', '0000-00-00 00:00:00', '2024-02-29 12:34:56.5', '-00:00:00.000001', 'x', 'it''s \\\\ \"q\"', '', 'ß', 'ёж', " +
-        "'ｶﾀ', 'ü', X'01', X'00', X'00', 'm', 'b', '{\"a\": {\"b\": [{}]}}', NULL",
+        "'ｶﾀ', 'ü', X'01', X'00', X'00', 'm', 'b', '{\"a\": {\"b\": [{}]}}', NULL, " +
+        "'a', 'b', 'c', '中', '體', '한', 'ж', 'Ω', 'ש', 'ก', 'x', 'ß'",
         "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " +
-        "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL",
+        "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " +
+        string.Join(", ", Enumerable.Repeat("NULL", 12)),
     ];
 
     [Fact]
@@ -67,7 +79,7 @@ public sealed class EveryTypeEndToEndTests(MariaDbServer server)
             $"SELECT column_name FROM information_schema.columns WHERE table_schema = '{db.Name}' AND table_name = 'every_type' " +
             "AND column_name NOT LIKE '\\_fivetran\\_%' ESCAPE '\\' AND column_name <> 'id' ORDER BY ordinal_position");
         var names = columns.Select(c => (string)c[0]!).ToList();
-        Assert.Equal(36, names.Count);
+        Assert.Equal(48, names.Count);
         var list = string.Join(", ", names.Select(n => $"\"{n}\""));
         var rows = (await harness.QueryDestinationAsync($"SELECT id, {list} FROM \"{db.Name}\".every_type ORDER BY id"))
             .ToDictionary(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture));
@@ -110,6 +122,14 @@ public sealed class EveryTypeEndToEndTests(MariaDbServer server)
         Assert.Equal(new byte[] { 0xDE, 0xAD, 0xBE, 0xEF }, Bytes(rows[2][names.IndexOf("bin") + 1]));
         Assert.Equal(new byte[] { 0x01, 0, 0, 0 }, Bytes(rows[3][names.IndexOf("bin") + 1])); // BINARY(4) keeps its padding
         Assert.Equal("Привет", rows[2][names.IndexOf("cyr") + 1]);
+        for (var k = 0; k < CharsetColumns.Length; k++)
+        {
+            Assert.Equal(Samples[k], rows[2][names.IndexOf(CharsetColumns[k]) + 1]);
+            Assert.Equal(Samples[k], rows[102][names.IndexOf(CharsetColumns[k]) + 1]);
+        }
+        Assert.Equal("ÀÉÎõü", rows[102][names.IndexOf("latin") + 1]);
+        Assert.Equal(new byte[] { 0x01, 0, 0, 0 }, Bytes(rows[103][names.IndexOf("bin") + 1]));
+        Assert.Equal(new byte[] { 0x00, 0xFF }, Bytes(rows[102][names.IndexOf("vb") + 1]));
     }
 
     private static bool Equal(object? a, object? b) => (a, b) switch
@@ -129,3 +149,11 @@ public sealed class EveryTypeEndToEndTests(MariaDbServer server)
         _ => $"{v} ({v.GetType().Name})",
     };
 }
+
+/// <summary>The end-to-end comparison on a server logging binlog_row_metadata=FULL.</summary>
+[Collection(MariaDbCollection.Name)]
+public sealed class EveryTypeEndToEndFullMetadataTests(MariaDbServer server) : EveryTypeEndToEndTests(server);
+
+/// <summary>The end-to-end comparison on a server with its default binlog_row_metadata.</summary>
+[Collection(MariaDbDefaultsCollection.Name)]
+public sealed class EveryTypeEndToEndDefaultMetadataTests(MariaDbDefaultsServer server) : EveryTypeEndToEndTests(server);
