@@ -132,6 +132,37 @@ public abstract class EveryTypeEndToEndTests(MariaDbServer server)
         Assert.Equal(new byte[] { 0x00, 0xFF }, Bytes(rows[102][names.IndexOf("vb") + 1]));
     }
 
+    // The rows reach the destination whole (BinlogRowConverterEquivalenceTests compares them before DuckDB); the
+    // DuckDB writer still cuts text at the first NUL, in the snapshot and in the stream alike.
+    [Fact(Skip = "DuckDB NUL: the DuckDB destination truncates text at a NUL byte (fixed separately in Destinations)")]
+    public async Task Text_with_nul_and_control_bytes_arrives_whole_by_snapshot_and_by_binlog()
+    {
+        var db = await server.CreateDatabaseAsync("nultext");
+        const string insert = "INSERT INTO nul_text VALUES ({0}, 'a\\0b', CONCAT('nul\\0byte', CHAR(1 USING utf8mb4), CHAR(31 USING utf8mb4)), " +
+                              "'€\\0ÿ', 'Ω\\0');";
+        await db.ExecuteAsync("CREATE TABLE nul_text (id INT PRIMARY KEY, c CHAR(10), vc VARCHAR(40), l1 VARCHAR(10) CHARACTER SET latin1, " +
+                              "u2 VARCHAR(10) CHARACTER SET ucs2); " + string.Format(CultureInfo.InvariantCulture, insert, 1));
+
+        await using var harness = new ConnectorHarness(db);
+        await using (var host = await harness.StartHostAsync())
+        {
+            using var cts = new CancellationTokenSource();
+            var run = host.RunAsync(harness.Config, once: false, cts.Token);
+            await harness.WaitCaughtUpAsync(host);
+            await db.ExecuteAsync(string.Format(CultureInfo.InvariantCulture, insert, 101));
+            await harness.WaitCaughtUpAsync(host);
+            await cts.CancelAsync();
+            Assert.Equal("stopped", (await run).Outcome);
+        }
+
+        var rows = await harness.QueryDestinationAsync($"SELECT id, c, vc, l1, u2 FROM \"{db.Name}\".nul_text ORDER BY id");
+        Assert.Equal(2, rows.Count);
+        foreach (var row in rows)
+        {
+            Assert.Equal(["a\0b", "nul\0byte\u0001\u001f", "€\0ÿ", "Ω\0"], row.Skip(1).ToArray());
+        }
+    }
+
     private static bool Equal(object? a, object? b) => (a, b) switch
     {
         (null, null) => true,
