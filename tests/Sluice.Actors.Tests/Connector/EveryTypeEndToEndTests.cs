@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sluice.Actors.Connector;
 using Sluice.Testing;
 
 namespace Sluice.Actors.Tests.Connector;
@@ -130,6 +131,52 @@ public abstract class EveryTypeEndToEndTests(MariaDbServer server)
         Assert.Equal("ÀÉÎõü", rows[102][names.IndexOf("latin") + 1]);
         Assert.Equal(new byte[] { 0x01, 0, 0, 0 }, Bytes(rows[103][names.IndexOf("bin") + 1]));
         Assert.Equal(new byte[] { 0x00, 0xFF }, Bytes(rows[102][names.IndexOf("vb") + 1]));
+    }
+
+    [Fact]
+    public async Task Columns_hidden_by_column_grants_are_left_out_by_snapshot_and_by_binlog()
+    {
+        var db = await server.CreateDatabaseAsync("hiddencols");
+        await db.ExecuteAsync("CREATE TABLE hidden (id INT PRIMARY KEY, secret VARCHAR(10), c VARCHAR(10) CHARACTER SET latin1, " +
+                              "d BINARY(3), tail_secret INT UNSIGNED); INSERT INTO hidden VALUES (1, 's', 'Café €', 0x01, 7)");
+        var user = "hid_" + Guid.NewGuid().ToString("N")[..8];
+        const string password = "Hidden-pw-1";
+        await server.ExecuteAsync($"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'; " +
+                                  $"GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR ON *.* TO '{user}'@'%'; " +
+                                  $"GRANT SELECT (id, c, d) ON `{db.Name}`.hidden TO '{user}'@'%'");
+
+        await using var harness = new ConnectorHarness(db);
+        harness.Config = harness.Config with
+        {
+            SourceConnectionString = new MySqlConnector.MySqlConnectionStringBuilder(server.ReplicationConnectionString())
+                { UserID = user, Password = password }.ConnectionString,
+        };
+        ConnectorStatus status;
+        await using (var host = await harness.StartHostAsync())
+        {
+            using var cts = new CancellationTokenSource();
+            var run = host.RunAsync(harness.Config, once: false, cts.Token);
+            await harness.WaitCaughtUpAsync(host);
+            await db.ExecuteAsync("INSERT INTO hidden VALUES (2, 'x', 'ÿ', 0x0203, 8); UPDATE hidden SET c = 'Œ', secret = 'y' WHERE id = 1; " +
+                                  "UPDATE hidden SET tail_secret = 9 WHERE id = 2; INSERT INTO hidden VALUES (3, 'z', 'gone', NULL, 1); " +
+                                  "DELETE FROM hidden WHERE id = 3");
+            status = await harness.WaitCaughtUpAsync(host);
+            await cts.CancelAsync();
+            Assert.Equal("stopped", (await run).Outcome);
+        }
+
+        Assert.DoesNotContain(status.Events, e => e.Contains("columns", StringComparison.Ordinal) && e.Contains("expects", StringComparison.Ordinal));
+        var columns = (await harness.QueryDestinationAsync(
+                $"SELECT column_name FROM information_schema.columns WHERE table_schema = '{db.Name}' AND table_name = 'hidden' " +
+                "AND column_name NOT LIKE '\\_fivetran\\_%' ESCAPE '\\' ORDER BY ordinal_position"))
+            .Select(r => (string)r[0]!).ToList();
+        Assert.Equal(["id", "c", "d"], columns);
+        var rows = await harness.QueryDestinationAsync($"SELECT id, c, d, _fivetran_deleted FROM \"{db.Name}\".hidden ORDER BY id");
+        Assert.Equal(3, rows.Count);
+        Assert.Equal([1, "Œ", new byte[] { 1, 0, 0 }, false], [Convert.ToInt32(rows[0][0], CultureInfo.InvariantCulture), rows[0][1], rows[0][2], rows[0][3]]);
+        Assert.Equal([2, "ÿ", new byte[] { 2, 3, 0 }, false], [Convert.ToInt32(rows[1][0], CultureInfo.InvariantCulture), rows[1][1], rows[1][2], rows[1][3]]);
+        Assert.Equal(3, Convert.ToInt32(rows[2][0], CultureInfo.InvariantCulture));
+        Assert.Equal(true, rows[2][3]);
     }
 
     // The rows reach the destination whole (BinlogRowConverterEquivalenceTests compares them before DuckDB); the
