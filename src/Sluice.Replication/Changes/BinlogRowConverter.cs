@@ -441,11 +441,17 @@ public sealed class BinlogRowConverter
     /// <summary>Text the binlog left as bytes (its collation was not logged): decoded with the column's charset.</summary>
     private static string Decode(byte[] bytes, SourceColumn source)
     {
-        var encoding = source.CharacterSet is { } charset && !charset.Equals("binary", StringComparison.OrdinalIgnoreCase)
-            ? Charsets.GetEncodingByCharsetName(charset)
-            : null;
-        return (encoding ?? Encoding.UTF8).GetString(bytes);
+        var encoding = source.CharacterSet is { } charset
+            ? EncodingsByCharset.GetOrAdd(charset, static name =>
+                name.Equals("binary", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : Charsets.GetEncodingByCharsetName(name)
+                    ?? throw new FormatException($"the character set {name} is not supported: convert the column to utf8mb4"))
+            : Encoding.UTF8;
+        return encoding.GetString(bytes);
     }
+
+    // Per charset name, without the lookup's trimming and lower-casing on every cell.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Encoding> EncodingsByCharset =
+        new(StringComparer.OrdinalIgnoreCase);
 
     private static byte[] ToBinary(object raw, SourceColumn source) => raw switch
     {
