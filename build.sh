@@ -2,13 +2,15 @@
 # Sluice build script. Targets: build, test, bench, demo, publish (build.ps1 mirrors them).
 #
 #   ./build.sh build     Release build of Actors.sln (warnings are errors)
-#   ./build.sh test      installs MariaDB if missing, starts a throwaway server, runs every test, stops the server
+#   ./build.sh test      installs MariaDB if missing, starts two throwaway servers (FULL row metadata, and the
+#                        server's defaults), runs every test, stops the servers
 #   ./build.sh bench     the benchmarks in bench/ against a throwaway server (figures as ratios to the raw limit)
 #   ./build.sh demo      a local MariaDB sandbox replicated live, shown as it arrives
 #   ./build.sh publish   the 'sluice' executable (ReadyToRun, needs the .NET 10 runtime) in artifacts/sluice
 #
 # Environment: SLUICE_TEST_MYSQL_PORT (and the other SLUICE_TEST_MYSQL_* variables, see README) point the tests
-# at an existing server instead of a throwaway one; CONFIGURATION (default Release).
+# at an existing server instead of a throwaway one, SLUICE_TEST_MYSQL_DEFAULTS_* likewise for the default-settings
+# one; CONFIGURATION (default Release).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -28,11 +30,35 @@ publish_cli() {
 }
 
 server_started=0
+defaults_started=0
+DEFAULTS_DIR="$ROOT/.test-server/mariadb-defaults-$$"
 stop_server() {
   if [ "$server_started" = 1 ]; then
     scripts/mariadb-test-server.sh stop "$SERVER_DIR" || true
     server_started=0
   fi
+  if [ "$defaults_started" = 1 ]; then
+    scripts/mariadb-test-server.sh stop "$DEFAULTS_DIR" || true
+    defaults_started=0
+  fi
+}
+
+# The second test server, with the server's default binlog_row_metadata (the tests' MariaDbDefaultsServer), unless
+# SLUICE_TEST_MYSQL_DEFAULTS_PORT names one already: exports its variables as SLUICE_TEST_MYSQL_DEFAULTS_*.
+start_defaults_server() {
+  if [ -n "${SLUICE_TEST_MYSQL_DEFAULTS_PORT:-}" ]; then
+    echo "build.sh: using the default-settings MariaDB server at ${SLUICE_TEST_MYSQL_DEFAULTS_HOST:-127.0.0.1}:$SLUICE_TEST_MYSQL_DEFAULTS_PORT" >&2
+    return 0
+  fi
+  trap 'stop_server' EXIT
+  trap 'stop_server; exit 130' INT
+  trap 'stop_server; exit 143' TERM
+  defaults_started=1
+  scripts/mariadb-test-server.sh start "$DEFAULTS_DIR" --owner-pid $$ --defaults
+  set -a
+  # shellcheck disable=SC1090
+  . <(sed 's/^SLUICE_TEST_MYSQL_/SLUICE_TEST_MYSQL_DEFAULTS_/' "$DEFAULTS_DIR/server.env")
+  set +a
 }
 
 # Starts a throwaway MariaDB unless SLUICE_TEST_MYSQL_PORT names one already, and exports its variables.
@@ -78,6 +104,7 @@ case "$target" in
     scripts/postgres-test-server.sh install   # the cluster tests' PostgreSQL journal
     dotnet build Actors.sln -c "$CONFIGURATION"
     start_server
+    start_defaults_server
     mkdir -p artifacts
     log=artifacts/test-output.log
     set +e

@@ -2,10 +2,13 @@
 # A throwaway MariaDB server for Sluice's tests, benchmarks and demo.
 #
 #   scripts/mariadb-test-server.sh install           install Debian's mariadb-server/-client if mariadbd is missing
-#   scripts/mariadb-test-server.sh start DIR [--owner-pid PID]
+#   scripts/mariadb-test-server.sh start DIR [--owner-pid PID] [--defaults]
 #                                                    initialise DIR, start mariadbd on 127.0.0.1 on a free port,
 #                                                    create the users, write DIR/server.env; with --owner-pid the
-#                                                    server stops by itself (and DIR is removed) when PID exits
+#                                                    server stops by itself (and DIR is removed) when PID exits;
+#                                                    with --defaults binlog_row_metadata keeps the server's default
+#                                                    (NO_LOG on MariaDB: no names, signedness or charsets in TABLE_MAP)
+#                                                    instead of FULL
 #   scripts/mariadb-test-server.sh stop DIR          stop that server and remove DIR
 #
 # DIR/server.env holds shell assignments (sourceable) for the tests:
@@ -72,8 +75,12 @@ make_certs() {
 
 start_server() {
   local dir=$1; shift
-  local owner_pid
-  owner_pid=$(parse_owner_pid "$@")
+  local owner_pid row_metadata="--binlog-row-metadata=FULL" arg
+  local -a rest=()
+  for arg in "$@"; do
+    if [ "$arg" = "--defaults" ]; then row_metadata=""; else rest+=("$arg"); fi
+  done
+  owner_pid=$(parse_owner_pid "${rest[@]+"${rest[@]}"}")
   install_server
   local mariadbd install_db client admin
   mariadbd=$(find_bin mariadbd mysqld) || die "mariadbd not found"
@@ -98,7 +105,7 @@ start_server() {
       --datadir="$dir/data" --tmpdir="$dir/tmp" --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" \
       --log-error="$dir/error.log" --bind-address=127.0.0.1 --port="$port" --skip-name-resolve \
       --server-id=1 --log-bin="$dir/binlog/mariadb-bin" --binlog-format=ROW --binlog-row-image=FULL \
-      --binlog-row-metadata=FULL --gtid-strict-mode=ON --log-slave-updates=ON --max-allowed-packet=256M \
+      ${row_metadata:+"$row_metadata"} --gtid-strict-mode=ON --log-slave-updates=ON --max-allowed-packet=256M \
       --expire-logs-days=7 --binlog-checksum=CRC32 \
       --ssl-ca="$dir/ssl/ca.pem" --ssl-cert="$dir/ssl/server-cert.pem" --ssl-key="$dir/ssl/server-key.pem" \
       --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \

@@ -12,11 +12,33 @@ namespace Sluice.Testing;
 /// and the other <c>SLUICE_TEST_MYSQL_*</c> variables (see README). Otherwise it starts its own throwaway server with
 /// <c>scripts/mariadb-test-server.sh</c> on a free loopback port, tied to this process, and stops it at the end.
 /// </para>
+/// <para>
+/// This server logs <c>binlog_row_metadata=FULL</c>; <see cref="MariaDbDefaultsServer"/> is the same with the server's
+/// default row metadata. A test class picks its mode through the collection it joins.
+/// </para>
 /// </summary>
-public sealed class MariaDbServer : IAsyncLifetime
+public class MariaDbServer : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<TestDatabase>>> _databases = new();
+    private readonly string _variablePrefix;
+    private readonly bool _defaults;
     private string? _ownedDir;
+
+    public MariaDbServer()
+        : this("SLUICE_TEST_MYSQL_", defaults: false)
+    {
+    }
+
+    /// <param name="variablePrefix">The prefix of the variables naming a running server (<c>{prefix}PORT</c>, ...).</param>
+    /// <param name="defaults">Whether the server keeps its default binlog_row_metadata instead of FULL.</param>
+    protected MariaDbServer(string variablePrefix, bool defaults)
+    {
+        _variablePrefix = variablePrefix;
+        _defaults = defaults;
+    }
+
+    /// <summary>Whether TABLE_MAP events carry full row metadata (names, signedness, charsets, ENUM/SET labels).</summary>
+    public bool FullRowMetadata => !_defaults;
 
     public string Host { get; private set; } = "127.0.0.1";
     public int Port { get; private set; }
@@ -33,16 +55,16 @@ public sealed class MariaDbServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var env = Environment.GetEnvironmentVariable("SLUICE_TEST_MYSQL_PORT");
+        var env = Environment.GetEnvironmentVariable(_variablePrefix + "PORT");
         if (!string.IsNullOrEmpty(env))
         {
-            Apply(name => Environment.GetEnvironmentVariable(name));
+            Apply(name => Environment.GetEnvironmentVariable(_variablePrefix + name["SLUICE_TEST_MYSQL_".Length..]));
         }
         else
         {
             _ownedDir = Path.Combine(Path.GetTempPath(), "sluice-test-mariadb-" + Guid.NewGuid().ToString("N")[..12]);
             var script = RepositoryPaths.File("scripts/mariadb-test-server.sh");
-            await RunScriptAsync(script, $"start \"{_ownedDir}\" --owner-pid {Environment.ProcessId}");
+            await RunScriptAsync(script, $"start \"{_ownedDir}\" --owner-pid {Environment.ProcessId}{(_defaults ? " --defaults" : "")}");
             var values = File.ReadAllLines(Path.Combine(_ownedDir, "server.env"))
                 .Select(l => l.Split('=', 2))
                 .Where(p => p.Length == 2)
@@ -68,7 +90,8 @@ public sealed class MariaDbServer : IAsyncLifetime
     {
         string Need(string name) => get(name) is { Length: > 0 } v
             ? v
-            : throw new InvalidOperationException($"{name} is not set: set it, or unset SLUICE_TEST_MYSQL_PORT to let the tests start their own MariaDB");
+            : throw new InvalidOperationException(
+                $"{_variablePrefix}{name["SLUICE_TEST_MYSQL_".Length..]} is not set: set it, or unset {_variablePrefix}PORT to let the tests start their own MariaDB");
 
         Host = get("SLUICE_TEST_MYSQL_HOST") is { Length: > 0 } h ? h : "127.0.0.1";
         Port = int.Parse(Need("SLUICE_TEST_MYSQL_PORT"), System.Globalization.CultureInfo.InvariantCulture);
@@ -159,6 +182,20 @@ public sealed class MariaDbServer : IAsyncLifetime
             throw new InvalidOperationException(
                 $"{Path.GetFileName(script)} {arguments} failed with exit code {process.ExitCode}: {await stderr}{await stdout}");
         }
+    }
+}
+
+/// <summary>
+/// A real MariaDB server with its default <c>binlog_row_metadata</c> (NO_LOG on MariaDB 10.11: TABLE_MAP events carry
+/// no column names, signedness, charsets or ENUM/SET labels), as servers come. Uses the running server named by
+/// <c>SLUICE_TEST_MYSQL_DEFAULTS_PORT</c> (and the other <c>SLUICE_TEST_MYSQL_DEFAULTS_*</c> variables) when set,
+/// else starts its own.
+/// </summary>
+public sealed class MariaDbDefaultsServer : MariaDbServer
+{
+    public MariaDbDefaultsServer()
+        : base("SLUICE_TEST_MYSQL_DEFAULTS_", defaults: true)
+    {
     }
 }
 

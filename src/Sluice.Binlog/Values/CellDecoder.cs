@@ -18,8 +18,10 @@ namespace Sluice.Binlog.Values;
 /// <item>NEWDECIMAL: <see cref="MySqlDecimal"/>. BIT: <see cref="MySqlBit"/>.</item>
 /// <item>DATE/NEWDATE: <see cref="MySqlDate"/>. DATETIME/DATETIME2: <see cref="MySqlDateTime"/>.
 /// TIMESTAMP/TIMESTAMP2: <see cref="MySqlTimestamp"/>. TIME/TIME2: <see cref="MySqlTime"/>.</item>
-/// <item>CHAR/VARCHAR/VAR_STRING: <see cref="string"/> decoded with the column's charset (UTF-8 when the collation is
-/// unknown); <see cref="byte"/>[] for the binary collation (63).</item>
+/// <item>CHAR/VARCHAR/VAR_STRING: <see cref="string"/> decoded with the column's charset; <see cref="byte"/>[] for the
+/// binary collation (63) and when the collation is unknown (binlog_row_metadata below FULL on MariaDB, or a MySQL 5.7
+/// server): the bytes are then the column's own, undecoded, and a BINARY(n) value lacks its trailing 0x00 padding
+/// (the caller, which knows the column's charset and length, decodes or pads them).</item>
 /// <item>BLOB family (BLOB/TEXT): <see cref="string"/> when the collation is a known text charset; <see cref="byte"/>[] for
 /// binary or unknown collation.</item>
 /// <item>ENUM: <see cref="MySqlEnum"/>. SET: <see cref="MySqlSet"/>. JSON: <see cref="MySqlJson"/>.
@@ -126,7 +128,7 @@ public static class CellDecoder
             case ColumnType.VarString:
             {
                 var length = meta < 256 ? reader.ReadByte() : reader.ReadUInt16();
-                return DecodeText(reader.ReadBytes(length), column, isBlob: false);
+                return DecodeText(reader.ReadBytes(length), column);
             }
             case ColumnType.String:
             {
@@ -141,7 +143,7 @@ public static class CellDecoder
                     bytes.CopyTo(padded);
                     return padded;
                 }
-                return DecodeText(bytes, column, isBlob: false);
+                return DecodeText(bytes, column);
             }
             case ColumnType.Enum:
                 return ReadEnum(ref reader, column, PackLength(meta, 1, 2, "ENUM"));
@@ -151,7 +153,7 @@ public static class CellDecoder
             case ColumnType.Blob:
             case ColumnType.MediumBlob:
             case ColumnType.LongBlob:
-                return DecodeText(ReadLengthPrefixed(ref reader, BlobPrefixSize(column.Type, meta)), column, isBlob: true);
+                return DecodeText(ReadLengthPrefixed(ref reader, BlobPrefixSize(column.Type, meta)), column);
             case ColumnType.Json:
                 return JsonBinaryDecoder.Decode(ReadLengthPrefixed(ref reader, PrefixSize(meta, 4, "JSON")));
             case ColumnType.Geometry:
@@ -343,14 +345,15 @@ public static class CellDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static object DecodeText(ReadOnlySpan<byte> bytes, ColumnInfo column, bool isBlob)
+    private static object DecodeText(ReadOnlySpan<byte> bytes, ColumnInfo column)
     {
         switch (column.CollationId)
         {
             case Charsets.BinaryCollationId:
                 return bytes.ToArray();
             case null:
-                return isBlob ? bytes.ToArray() : System.Text.Encoding.UTF8.GetString(bytes);
+                // Without the collation the charset is unknown: guessing one would destroy latin1/sjis/ucs2/... text.
+                return bytes.ToArray();
             default:
                 return Charsets.GetEncoding(column.CollationId.Value).GetString(bytes);
         }

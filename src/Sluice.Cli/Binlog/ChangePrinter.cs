@@ -240,6 +240,21 @@ public sealed class ChangePrinter(TextWriter output, ChangeFormat format, LiveSc
                 return new MySqlSet(s.Bits, labels.Where((_, bit) => (s.Bits & (1UL << bit)) != 0).ToList());
             case string text when column.IsJson && IsValidJson(text):
                 return new MySqlJson(text);
+            case byte[] bytes when column.BinaryLength is { } length && bytes.Length < length:
+            {
+                // BINARY(n) without the binary collation logged: the binlog dropped the trailing 0x00 padding.
+                var padded = new byte[length];
+                bytes.CopyTo(padded, 0);
+                return padded;
+            }
+            case byte[] bytes when column.CharacterSet is { } charset
+                                   && !charset.Equals("binary", StringComparison.OrdinalIgnoreCase)
+                                   && Charsets.GetEncodingByCharsetName(charset) is { } encoding:
+            {
+                // Text whose collation the binlog did not log: decoded with the column's charset.
+                var text = encoding.GetString(bytes);
+                return column.IsJson && IsValidJson(text) ? new MySqlJson(text) : text;
+            }
             default:
                 return value;
         }

@@ -20,7 +20,7 @@ public sealed class LiveSchema(string connectionString)
         await using var conn = new MySqlConnection(connectionString);
         await conn.OpenAsync(ct);
         await using var cmd = new MySqlCommand(
-            "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE FROM information_schema.COLUMNS " +
+            "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME FROM information_schema.COLUMNS " +
             "WHERE TABLE_SCHEMA = @s AND TABLE_NAME = @t ORDER BY ORDINAL_POSITION", conn);
         cmd.Parameters.AddWithValue("@s", schema);
         cmd.Parameters.AddWithValue("@t", table);
@@ -35,7 +35,9 @@ public sealed class LiveSchema(string connectionString)
                 dataType,
                 columnType.Contains("unsigned", StringComparison.OrdinalIgnoreCase),
                 dataType is "enum" or "set" ? ParseLabels(columnType) : null,
-                IsJson: dataType == "json"));
+                IsJson: dataType == "json",
+                CharacterSet: reader.IsDBNull(3) ? null : reader.GetString(3),
+                BinaryLength: dataType == "binary" ? ParseLength(columnType) : null));
         }
         await reader.DisposeAsync();
         return await MarkMariaDbJsonAsync(conn, schema, table, list, ct);
@@ -71,6 +73,14 @@ public sealed class LiveSchema(string connectionString)
         return columns.Select(c => jsonColumns.Contains(c.Name) ? c with { IsJson = true } : c).ToList();
     }
 
+    private static int? ParseLength(string columnType)
+    {
+        var open = columnType.IndexOf('(');
+        var close = columnType.IndexOf(')');
+        return open >= 0 && close > open && int.TryParse(columnType.AsSpan(open + 1, close - open - 1),
+            System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
     /// <summary>Labels of <c>enum('a','b''c')</c> or <c>set(...)</c>: quotes doubled or backslash-escaped.</summary>
     public static IReadOnlyList<string> ParseLabels(string columnType)
     {
@@ -103,4 +113,7 @@ public sealed class LiveSchema(string connectionString)
 }
 
 /// <summary>One column as the live schema describes it.</summary>
-public sealed record LiveColumn(string Name, string DataType, bool IsUnsigned, IReadOnlyList<string>? Labels, bool IsJson = false);
+/// <param name="CharacterSet">The charset of a text column (null for others): decodes text the binlog left as bytes.</param>
+/// <param name="BinaryLength">The declared length n of a BINARY(n) column: pads values the binlog logged without their 0x00s.</param>
+public sealed record LiveColumn(string Name, string DataType, bool IsUnsigned, IReadOnlyList<string>? Labels, bool IsJson = false,
+    string? CharacterSet = null, int? BinaryLength = null);

@@ -18,9 +18,9 @@ namespace Sluice.Replication.Changes;
 /// Converts binlog row images of one table into canonical destination rows (<see cref="CanonicalValues"/>): the same
 /// .NET types and values <see cref="ValueNormalizer"/> produces when the snapshot reads the same data.
 /// <para>
-/// Binlog columns are matched to source columns by ordinal position (<see cref="SourceColumn.Ordinal"/>); skipped and
-/// blocked columns are ignored. Before converting, the TABLE_MAP is checked against the mapping (<see cref="CheckShape"/>):
-/// column count, types, signedness, DECIMAL precision/scale, BIT width, fractional-second digits, ENUM/SET member
+/// Binlog columns are matched to source columns by ordinal position (<see cref="SourceColumn.Ordinal"/>); skipped,
+/// blocked and hidden (not visible to the replication user) columns are ignored. Before converting, the TABLE_MAP is
+/// checked against the mapping (<see cref="CheckShape"/>): that every mapped ordinal exists, types, signedness, DECIMAL precision/scale, BIT width, fractional-second digits, ENUM/SET member
 /// counts and, when the server logs them (binlog_row_metadata=FULL), column names. A mismatch throws
 /// <see cref="TableShapeChanged"/>.
 /// </para>
@@ -37,14 +37,14 @@ public sealed class BinlogRowConverter
 {
     private readonly DestinationColumn[] _columns;
     private readonly int[] _binlogIndexes;
-    private readonly int _expectedColumnCount;
+    private readonly int _minimumColumnCount;
     private TableMapEvent? _validated;
 
     /// <param name="mapping">The table's mapping (from <see cref="TypeMapper.MapTable"/>).</param>
     /// <param name="sourceColumnCount">
-    /// The number of columns the source table has, blocked columns included. When null, the table is assumed to end
-    /// at its last mapped column (the highest <see cref="SourceColumn.Ordinal"/>); pass it when columns after the last
-    /// replicated one are blocked, or every TABLE_MAP would look like an added column.
+    /// The number of columns the source table has, blocked columns included, when known. The binlog must carry at
+    /// least this many and at least up to the highest <see cref="SourceColumn.Ordinal"/>; it may carry more (columns
+    /// hidden from the replication user by column-level grants, which information_schema does not show).
     /// </param>
     public BinlogRowConverter(TableMapping mapping, int? sourceColumnCount = null)
     {
@@ -59,11 +59,13 @@ public sealed class BinlogRowConverter
             _binlogIndexes[i] = source.Ordinal - 1;
         }
         var maxOrdinal = mapping.Source.Columns.Count == 0 ? 0 : mapping.Source.Columns.Max(c => c.Ordinal);
-        if (sourceColumnCount is { } count && count < maxOrdinal)
+        if (sourceColumnCount is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(sourceColumnCount), $"table {Table}: {count} columns, but column ordinal {maxOrdinal} is mapped");
+            throw new ArgumentOutOfRangeException(nameof(sourceColumnCount), $"table {Table}: {sourceColumnCount} columns");
         }
-        _expectedColumnCount = sourceColumnCount ?? maxOrdinal;
+        // A count below the highest ordinal comes from information_schema when columns are hidden from the user:
+        // the ordinals are the truth.
+        _minimumColumnCount = Math.Max(sourceColumnCount ?? 0, maxOrdinal);
     }
 
     public TableMapping Mapping { get; }
@@ -181,10 +183,12 @@ public sealed class BinlogRowConverter
     public string? DescribeMismatch(TableMapEvent tableMap)
     {
         ArgumentNullException.ThrowIfNull(tableMap);
-        if (tableMap.ColumnCount != _expectedColumnCount)
+        // More binlog columns than mapped ones are columns the user cannot see (column-level grants): they are
+        // ignored, since every column is matched by its ordinal. A column added by DDL is caught by the DDL itself.
+        if (tableMap.ColumnCount < _minimumColumnCount)
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"the binlog has {tableMap.ColumnCount} columns, the mapping expects {_expectedColumnCount}");
+                $"the binlog has {tableMap.ColumnCount} columns, the mapping expects at least {_minimumColumnCount}");
         }
         var names = tableMap.OptionalMetadata.ColumnNames;
         foreach (var mapping in Mapping.Columns)
@@ -437,20 +441,36 @@ public sealed class BinlogRowConverter
     /// <summary>Text the binlog left as bytes (its collation was not logged): decoded with the column's charset.</summary>
     private static string Decode(byte[] bytes, SourceColumn source)
     {
-        var encoding = source.CharacterSet is { } charset && !charset.Equals("binary", StringComparison.OrdinalIgnoreCase)
-            ? Charsets.GetEncodingByCharsetName(charset)
-            : null;
-        return (encoding ?? Encoding.UTF8).GetString(bytes);
+        var encoding = source.CharacterSet is { } charset
+            ? EncodingsByCharset.GetOrAdd(charset, static name =>
+                name.Equals("binary", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : Charsets.GetEncodingByCharsetName(name)
+                    ?? throw new FormatException($"the character set {name} is not supported: convert the column to utf8mb4"))
+            : Encoding.UTF8;
+        return encoding.GetString(bytes);
     }
+
+    // Per charset name, without the lookup's trimming and lower-casing on every cell.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Encoding> EncodingsByCharset =
+        new(StringComparer.OrdinalIgnoreCase);
 
     private static byte[] ToBinary(object raw, SourceColumn source) => raw switch
     {
+        byte[] bytes when source.DataType == "binary" && source.DisplayWidth is { } length && bytes.Length < length => Pad(bytes, length),
         byte[] bytes => bytes,
         MySqlBit bit => ValueNormalizer.BitBytes(bit.Value, TypeMapper.BitWidth(source)),
-        // Only when the binlog lacked the binary collation of a VARBINARY column (the decoder then reads UTF-8).
-        string s => Encoding.UTF8.GetBytes(s),
         _ => throw Unexpected(raw),
     };
+
+    /// <summary>
+    /// BINARY(n) as the column stores it: the binlog drops the trailing 0x00 padding, and puts it back itself only when
+    /// it logged the binary collation.
+    /// </summary>
+    private static byte[] Pad(byte[] bytes, int length)
+    {
+        var padded = new byte[length];
+        bytes.CopyTo(padded, 0);
+        return padded;
+    }
 
     private static string ToJson(object raw, SourceColumn source) => raw switch
     {

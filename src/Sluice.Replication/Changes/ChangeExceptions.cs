@@ -11,7 +11,7 @@ public sealed class TableShapeChanged(TableId table, string reason)
 {
     public TableId Table { get; } = table;
 
-    /// <summary>What differs, e.g. <c>the binlog has 5 columns, the mapping expects 4</c>.</summary>
+    /// <summary>What differs, e.g. <c>the binlog has 3 columns, the mapping expects at least 4</c>.</summary>
     public string Reason { get; } = reason;
 }
 

@@ -129,7 +129,7 @@ public sealed class CharsetsTests
     }
 
     [Fact]
-    public void Binary_collation_and_unknown_blob_charset_give_bytes()
+    public void Binary_collation_and_unknown_charset_give_bytes()
     {
         var cell = new byte[] { 2, 0xC3, 0xA9 };
         var r = new SpanReader(cell);
@@ -139,7 +139,32 @@ public sealed class CharsetsTests
         r = new SpanReader(cell);
         Assert.Equal("é", CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.Blob, 1, CollationId: 255)));
         r = new SpanReader(cell);
-        Assert.Equal("é", CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.VarChar, 10))); // text, collation unknown: UTF-8
+        // Text whose collation was not logged: the bytes as stored, never a guessed charset.
+        Assert.Equal(new byte[] { 0xC3, 0xA9 }, CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.VarChar, 10)));
         Assert.Equal(Encoding.UTF8.WebName, Charsets.GetEncoding(255).WebName);
+    }
+
+    [Fact]
+    public void Char_and_binary_of_unknown_collation_keep_their_bytes_unpadded()
+    {
+        // CHAR(4)/BINARY(4): STRING metadata real_type 0xFE, length 4; latin1 "é\0" (0xE9 0x00) and binary 0x61.
+        var latin1 = new byte[] { 2, 0xE9, 0x00 };
+        var r = new SpanReader(latin1);
+        Assert.Equal(new byte[] { 0xE9, 0x00 }, CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.String, 0xFE04)));
+        Assert.Equal(3, r.Offset);
+        r = new SpanReader(latin1);
+        Assert.Equal("é\0", CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.String, 0xFE04, CollationId: 8)));
+        // With the binary collation logged the decoder restores BINARY(n)'s 0x00 padding; without it the caller does.
+        var binary = new byte[] { 1, 0x61 };
+        r = new SpanReader(binary);
+        Assert.Equal(new byte[] { 0x61, 0, 0, 0 }, CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.String, 0xFE04, CollationId: 63)));
+        r = new SpanReader(binary);
+        Assert.Equal(new byte[] { 0x61 }, CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.String, 0xFE04)));
+        // ucs2 (collation 35) bytes stay bytes without the collation, decode as UTF-16BE with it.
+        var ucs2 = new byte[] { 4, 0x03, 0xA9, 0x00, 0x00 };
+        r = new SpanReader(ucs2);
+        Assert.Equal(new byte[] { 0x03, 0xA9, 0x00, 0x00 }, CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.VarChar, 20)));
+        r = new SpanReader(ucs2);
+        Assert.Equal("Ω\0", CellDecoder.Read(ref r, new ColumnInfo(0, ColumnType.VarChar, 20, CollationId: 35)));
     }
 }

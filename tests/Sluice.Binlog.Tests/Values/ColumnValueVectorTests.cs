@@ -244,7 +244,7 @@ public sealed class ColumnValueVectorTests
             "DATETIME" => value is MySqlDateTime,
             "TIMESTAMP" => value is MySqlTimestamp,
             "TIME" => value is MySqlTime,
-            "VARCHAR" => value is string, // no collation known: text columns decode as UTF-8
+            "VARCHAR" => value is byte[], // no collation known: text stays bytes for the caller to decode
             "VARBINARY" => value is byte[], // BLOB without a known text collation
             "BIT" => value is MySqlBit,
             "ENUM" => value is MySqlEnum,

@@ -8,10 +8,10 @@ namespace Sluice.Cli.Tests.Binlog;
 /// <summary>
 /// Every column type with its edge values, written to the live server, streamed back through our binlog client by
 /// <c>sluice binlog tail --format jsonl</c>, and compared value by value with what the server itself returns for the
-/// same rows (formatted by the server: CAST AS CHAR, TO_BASE64, ST_AsGeoJSON).
+/// same rows (formatted by the server: CAST AS CHAR, TO_BASE64, ST_AsGeoJSON). Run on a server logging FULL row
+/// metadata and on one with the server's defaults (tail then takes charsets, signedness, labels from the live schema).
 /// </summary>
-[Collection(MariaDbCollection.Name)]
-public sealed class TailEveryTypeTests(MariaDbServer server)
+public abstract class TailEveryTypeTests(MariaDbServer server)
 {
     private enum Kind { Number, Exact, Float, Double, Bit, Year, Date, DateTime, Timestamp, Time, Text, Binary, Set, Json, Geometry }
 
@@ -65,6 +65,13 @@ public sealed class TailEveryTypeTests(MariaDbServer server)
         "b'1000000000001', 0, '0000-00-00', '0000-00-00 00:00:00', '2024-02-29 12:34:56.5', '2024-02-29 12:34:56.000001', " +
         "'2024-02-29 12:34:56.5', '2024-02-29 12:34:56', '00:00:00', '100:00:00.5', '-01:02:03.040506', 'x ', " +
         "'it''s \"quoted\" \\\\ back\\nslash', 'tab\\there', '', '', 'café', 'ёж', 'ｶﾀｶﾅ', 'ü', 'ß', '汉', 0x0102, 0x00, 0x00, 0x7F, " +
+        "'medium', 'b,d', '{\"a\": {\"b\": [{}]}}', ST_GeomFromText('LINESTRING(0 0,1 1,2 4)'), NULL)",
+        // Text with NUL and control bytes, and BINARY padding.
+        "(5, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, '0.000000000000000000000000000001', '0.01', 1, 1.5, 0.1, b'1', b'1010', " +
+        "b'1000000000001', 0, '0000-00-00', '0000-00-00 00:00:00', '2024-02-29 12:34:56.5', '2024-02-29 12:34:56.000001', " +
+        "'2024-02-29 12:34:56.5', '2024-02-29 12:34:56', '00:00:00', '100:00:00.5', '-01:02:03.040506', 'a\\0b', " +
+        "CONCAT('nul\\0byte', CHAR(1 USING utf8mb4), CHAR(31 USING utf8mb4)), CONCAT('t\\0', CHAR(27 USING utf8mb4)), '\\0', " +
+        "'\\0\\0', '€\\0ÿ', 'ё\\0ж', 'ｶ\\0', 'ü\\0', '\\0ß', '汉\\0', 0x61, 0x0000, 0x00, 0x7F, " +
         "'medium', 'b,d', '{\"a\": {\"b\": [{}]}}', ST_GeomFromText('LINESTRING(0 0,1 1,2 4)'), NULL)",
         // NULL in every nullable column.
         "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " +
@@ -266,3 +273,11 @@ public sealed class TailEveryTypeTests(MariaDbServer server)
         await cmd.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>The tail round trip on a server logging binlog_row_metadata=FULL.</summary>
+[Collection(MariaDbCollection.Name)]
+public sealed class TailEveryTypeFullMetadataTests(MariaDbServer server) : TailEveryTypeTests(server);
+
+/// <summary>The tail round trip on a server with its default binlog_row_metadata.</summary>
+[Collection(MariaDbDefaultsCollection.Name)]
+public sealed class TailEveryTypeDefaultMetadataTests(MariaDbDefaultsServer server) : TailEveryTypeTests(server);

@@ -3,6 +3,7 @@ using Sluice.Replication.Changes;
 using Sluice.Replication.Destinations;
 using Sluice.Replication.Discovery;
 using Sluice.Replication.Mapping;
+using Sluice.Replication.Values;
 using Sluice.Testing;
 
 namespace Sluice.Replication.Tests.Changes;
@@ -17,9 +18,8 @@ public sealed class BinlogRowConverterTests(MariaDbServer server)
         await BinlogChanges.RowsEventsAsync(server, start, db.Name, table);
 
     [Theory]
-    [InlineData("shape_add", "ALTER TABLE {0} ADD COLUMN extra INT", "the binlog has 5 columns, the mapping expects 4")]
-    [InlineData("shape_add_first", "ALTER TABLE {0} ADD COLUMN first_col INT FIRST", "the binlog has 5 columns, the mapping expects 4")]
-    [InlineData("shape_drop", "ALTER TABLE {0} DROP COLUMN n", "the binlog has 3 columns, the mapping expects 4")]
+    [InlineData("shape_add_first", "ALTER TABLE {0} ADD COLUMN first_col INT FIRST", "column 1 is named first_col in the binlog, id in the mapping")]
+    [InlineData("shape_drop", "ALTER TABLE {0} DROP COLUMN n", "the binlog has 3 columns, the mapping expects at least 4")]
     [InlineData("shape_move", "ALTER TABLE {0} MODIFY v INT AFTER n", "column 2 is named n in the binlog, v in the mapping")]
     [InlineData("shape_bigint", "ALTER TABLE {0} MODIFY v BIGINT", "column v (int(11)): the binlog type is LongLong")]
     [InlineData("shape_unsigned", "ALTER TABLE {0} MODIFY v INT UNSIGNED", "column v (int(11)): the binlog says unsigned")]
@@ -45,7 +45,7 @@ public sealed class BinlogRowConverterTests(MariaDbServer server)
     }
 
     [Fact]
-    public async Task Blocked_columns_are_skipped_by_ordinal_and_a_trailing_one_needs_the_column_count()
+    public async Task Blocked_columns_are_skipped_by_ordinal_with_or_without_the_column_count()
     {
         var db = await DbAsync();
         await db.ExecuteAsync("CREATE TABLE blocked (id INT PRIMARY KEY, secret VARCHAR(10), v VARCHAR(10), tail_secret INT)");
@@ -59,9 +59,68 @@ public sealed class BinlogRowConverterTests(MariaDbServer server)
 
         var change = Assert.Single(BinlogChanges.Convert(mapping, events, sourceColumnCount: 4));
         Assert.Equal([1L, "shown"], change.Row);
-        // Without the count, the trailing blocked column looks like an added one.
-        var ex = Assert.Throws<TableShapeChanged>(() => BinlogChanges.Convert(mapping, events));
-        Assert.Equal("the binlog has 4 columns, the mapping expects 3", ex.Reason);
+        // Without the count, the trailing blocked column is one more binlog column past the mapped ones: ignored.
+        Assert.Equal([1L, "shown"], Assert.Single(BinlogChanges.Convert(mapping, events)).Row);
+        // A count below the columns the binlog carries is a column dropped since.
+        var ex = Assert.Throws<TableShapeChanged>(() => BinlogChanges.Convert(mapping, events, sourceColumnCount: 5));
+        Assert.Equal("the binlog has 4 columns, the mapping expects at least 5", ex.Reason);
+    }
+
+    [Fact]
+    public async Task A_trailing_column_added_after_the_mapping_is_ignored()
+    {
+        var db = await DbAsync();
+        await db.ExecuteAsync("CREATE TABLE shape_add (id INT PRIMARY KEY, v INT)");
+        var mapping = await BinlogChanges.MapAsync(db, "shape_add");
+        await db.ExecuteAsync("ALTER TABLE shape_add ADD COLUMN extra INT");
+        var start = await BinlogChanges.PositionAsync(server);
+        await db.ExecuteAsync("INSERT INTO shape_add VALUES (1, 2, 3)");
+
+        var change = Assert.Single(BinlogChanges.Convert(mapping, await StreamAsync(db, start, "shape_add")));
+        Assert.Equal([1L, 2L], change.Row);
+    }
+
+    [Fact]
+    public async Task Columns_hidden_by_column_grants_are_dropped_by_ordinal()
+    {
+        var db = await DbAsync();
+        await db.ExecuteAsync("""
+            CREATE TABLE hidden (a INT PRIMARY KEY, secret VARCHAR(20) CHARACTER SET latin1, c VARCHAR(20) CHARACTER SET latin1,
+                                 d BINARY(3), tail_secret INT UNSIGNED)
+            """);
+        var user = "hid_" + Guid.NewGuid().ToString("N")[..8];
+        const string password = "Hidden-pw-1";
+        await server.ExecuteAsync($"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'; " +
+                                  $"GRANT SELECT (a, c, d) ON `{db.Name}`.hidden TO '{user}'@'%'");
+        var connectionString = new MySqlConnectionStringBuilder(db.ReplicationConnectionString) { UserID = user, Password = password }.ConnectionString;
+        TableMapping mapping;
+        await using (var connection = await SourceConnections.OpenAsync(connectionString))
+        {
+            var source = Assert.Single(await SchemaDiscovery.DiscoverAsync(connection, DiscoveryFilter.FromNames(includeTables: [db.Name + ".hidden"])));
+            Assert.Equal([("a", 1), ("c", 3), ("d", 4)], source.Columns.Select(c => (c.Name, c.Ordinal)));
+            mapping = TypeMapper.MapTable(source, new HashSet<string>());
+        }
+        var start = await BinlogChanges.PositionAsync(server);
+        await db.ExecuteAsync("""
+            INSERT INTO hidden VALUES (1, 'no', 'Café €', 0x01, 4294967295), (2, 'nope', NULL, NULL, 0);
+            UPDATE hidden SET c = 'ÿ', secret = 'x', d = 0x0203 WHERE a = 1;
+            UPDATE hidden SET tail_secret = 7 WHERE a = 2;
+            DELETE FROM hidden WHERE a = 2;
+            """);
+        var events = await StreamAsync(db, start, "hidden");
+
+        var converter = new BinlogRowConverter(mapping);
+        var changes = events.SelectMany(converter.ToRowChanges).ToList();
+        Assert.Equal([RowChangeKind.Upsert, RowChangeKind.Upsert, RowChangeKind.Update, RowChangeKind.Update, RowChangeKind.Delete],
+            changes.Select(c => c.Kind));
+        Assert.Equal([1L, "Café €", new byte[] { 1, 0, 0 }], changes[0].Row);
+        Assert.Equal([2L, null, null], changes[1].Row);
+        Assert.Equal([1L, "Café €", new byte[] { 1, 0, 0 }], changes[2].Before!);
+        Assert.Equal([1L, "ÿ", new byte[] { 2, 3, 0 }], changes[2].Row);
+        Assert.Equal([2L, null, null], changes[3].Before!);
+        Assert.Equal([2L, null, null], changes[3].Row);
+        Assert.Equal([2L, null, null], changes[4].Row);
+        Assert.Null(converter.DescribeMismatch(events[0].Table!));
     }
 
     [Fact]
@@ -190,7 +249,7 @@ public sealed class BinlogRowConverterTests(MariaDbServer server)
         Assert.False(converter.IsFor(events[0].Table!));
         Assert.Throws<ArgumentException>(() => converter.ToRowChanges(events[0]));
         Assert.Equal(new TableId(db.Name, "one"), converter.Table);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BinlogRowConverter(mapping, sourceColumnCount: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BinlogRowConverter(mapping, sourceColumnCount: -1));
     }
 
     [Fact]
