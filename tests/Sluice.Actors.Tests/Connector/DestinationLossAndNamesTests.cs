@@ -147,4 +147,26 @@ public sealed class DestinationLossAndNamesTests(MariaDbServer server, ITestOutp
             await server.ExecuteAsync("DROP DATABASE IF EXISTS _sluice");
         }
     }
+
+    [Fact]
+    public async Task A_source_column_named_like_a_system_column_needs_action_and_can_be_excluded()
+    {
+        var db = await server.CreateDatabaseAsync("syscol");
+        await db.ExecuteAsync("""
+            CREATE TABLE t (id INT PRIMARY KEY, _fivetran_deleted TINYINT, v INT); INSERT INTO t VALUES (1, 1, 10), (2, 0, 20);
+            CREATE TABLE ok (id INT PRIMARY KEY); INSERT INTO ok VALUES (1);
+            """);
+        await using var harness = new ConnectorHarness(db) { LoggerFactory = TestOutputLoggerProvider.Factory(output) };
+        var refused = await harness.RunOnceAsync();
+        Assert.Equal("failed", refused.Outcome);
+        Assert.Contains("_fivetran_deleted", refused.Error, StringComparison.Ordinal);
+        Assert.Contains($"excludeColumns: [\"{db.Name}.t._fivetran_deleted\"]", refused.Error, StringComparison.Ordinal);
+
+        harness.Config = harness.Config with
+        {
+            Filter = DiscoveryFilter.FromNames(includeSchemas: [db.Name], excludeColumns: [$"{db.Name}.t._fivetran_deleted"]),
+        };
+        Assert.Equal("completed", (await harness.RunOnceAsync()).Outcome);
+        Assert.Equal(2, await harness.CountDestinationAsync("t", "NOT _fivetran_deleted"));
+    }
 }

@@ -669,7 +669,7 @@ public sealed class DuckDbDestination : IDestination
         {
             throw new Errors.ReplicationActionRequiredException(
                 $"table {table.Id}: the source column {clash.Name} has the name of a column Sluice adds to every destination table; " +
-                "exclude it (excludeColumns) or rename it at the source");
+                $"exclude it (excludeColumns: [\"{table.Id.Schema}.{table.Id.Name}.{clash.Name}\"]) or rename it at the source");
         }
         var types = PhysicalTypes(table);
         var expected = new List<(string Name, string Type)>();

@@ -137,6 +137,25 @@ public sealed class DuckDbDestinationNamesAndBytesTests : IDisposable
         Assert.Equal([["shop", "t", "s1"]], Query(destination, "SELECT schema_name, table_name, position FROM _sluice.positions"));
     }
 
+    [Theory]
+    [InlineData("_fivetran_deleted")]
+    [InlineData("_FIVETRAN_SYNCED")]
+    [InlineData("_fivetran_id")]
+    [InlineData("_Fivetran_Index")]
+    public async Task A_source_column_named_like_a_system_column_is_refused_naming_it_and_the_exclusion(string column)
+    {
+        await using var destination = await DuckDbDestination.OpenAsync(PathOf("system.duckdb"));
+        var clash = new DestinationTable(new TableId("shop", "t"),
+        [
+            new DestinationColumn("id", DestinationType.Long, PrimaryKeyOrdinal: 1),
+            new DestinationColumn(column, DestinationType.Boolean),
+        ]);
+        var ex = await Assert.ThrowsAsync<ReplicationActionRequiredException>(() => destination.EnsureTableAsync(clash));
+        Assert.Contains($"the source column {column} has the name of a column Sluice adds", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"excludeColumns: [\"shop.t.{column}\"]", ex.Message, StringComparison.Ordinal);
+        Assert.False(await destination.HasTableAsync(clash.Id));
+    }
+
     [Fact]
     public async Task A_lost_ledger_or_a_dropped_table_is_detected()
     {
