@@ -169,4 +169,34 @@ public sealed class DestinationLossAndNamesTests(MariaDbServer server, ITestOutp
         Assert.Equal("completed", (await harness.RunOnceAsync()).Outcome);
         Assert.Equal(2, await harness.CountDestinationAsync("t", "NOT _fivetran_deleted"));
     }
+
+    [Fact]
+    public async Task Source_schemas_named_temp_main_and_system_replicate_by_snapshot_and_stream()
+    {
+        var db = await server.CreateDatabaseAsync("catalogs");
+        string[] schemas = ["temp", "main", "system"];
+        foreach (var schema in schemas)
+        {
+            await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{schema}`; CREATE DATABASE `{schema}`; " +
+                $"CREATE TABLE `{schema}`.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO `{schema}`.t VALUES (1, 'a'), (2, 'b');");
+        }
+        try
+        {
+            await using var harness = new ConnectorHarness(db) { LoggerFactory = TestOutputLoggerProvider.Factory(output) };
+            harness.Config = harness.Config with { Filter = DiscoveryFilter.FromNames(includeSchemas: schemas) };
+            Assert.Equal("completed", (await harness.RunOnceAsync()).Outcome);
+            foreach (var schema in schemas)
+            {
+                await server.ExecuteAsync($"UPDATE `{schema}`.t SET v = 'c' WHERE id = 1; DELETE FROM `{schema}`.t WHERE id = 2; " +
+                    $"INSERT INTO `{schema}`.t VALUES (3, 'd');");
+            }
+            Assert.Equal("completed", (await harness.RunOnceAsync()).Outcome);
+            await VerifyAsync(db, harness.DestinationPath, schemas);
+            Assert.Equal([["c"]], await harness.QueryDestinationAsync("SELECT v FROM destination.\"system\".t WHERE id = 1"));
+        }
+        finally
+        {
+            foreach (var schema in schemas) await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{schema}`");
+        }
+    }
 }
