@@ -87,8 +87,11 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     {
         public string? PositionLost { get; init; }
 
-        /// <summary>The connector has state but its destination file is gone: every table is copied again.</summary>
+        /// <summary>The connector has state but its destination file (or its ledger) is gone: every table is copied again.</summary>
         public bool DestinationMissing { get; init; }
+
+        /// <summary>Tables copied before whose destination table is gone (dropped by hand): each is copied again.</summary>
+        public IReadOnlyList<TableId> LostTables { get; init; } = [];
     }
     private sealed record DestinationReady(IReadOnlyDictionary<TableId, int> Generations);
     private sealed record TablePrepared(TableId Table, PreparedTable? Prepared, int Generation, bool IsNew)
@@ -287,14 +290,16 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var destinationMissing = false;
         if (destination is null)
         {
-            destinationMissing = state.IsInitialized && !runtime.Destinations.Exists(config);
+            destinationMissing = state.IsInitialized && !await runtime.Destinations.ExistsAsync(config, ct);
             destination = await runtime.Destinations.OpenAsync(config, salt, ct);
         }
+        var lostTables = await destination.MissingTablesAsync(prepared.Select(t => t.Source.Id)
+            .Where(id => state.Table(id)?.Phase is TablePhase.Snapshotting or TablePhase.Streaming), ct);
 
         var start = state.Checkpoint is null ? await source.ReadCurrentPositionAsync(ct) : null;
         var lost = state.Checkpoint is null ? null : await source.CheckPositionAvailableAsync(state.Checkpoint, ct);
         var target = once && firstStart ? await source.ReadCurrentPositionAsync(ct) : null;
-        return new Discovered(prepared, skipped, start, target, setup, destination, salt) { PositionLost = lost, DestinationMissing = destinationMissing };
+        return new Discovered(prepared, skipped, start, target, setup, destination, salt) { PositionLost = lost, DestinationMissing = destinationMissing, LostTables = lostTables };
     }
 
     private void OnDiscovered(Discovered d)
@@ -323,7 +328,8 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         var fingerprint = _config.Fingerprint();
         if (!_state.IsInitialized) events.Add(new ConnectorInitialized(fingerprint, d.Salt));
         else if (_state.Fingerprint != fingerprint || d.DestinationMissing) events.Add(new ConfigurationChanged(fingerprint, now));
-        if (d.DestinationMissing) AddTransient("destination_missing", null, $"{_config.DestinationPath} did not exist: every table is copied again");
+        if (d.DestinationMissing) AddTransient("destination_missing", null, $"{_config.DestinationPath} is missing or lost Sluice's ledger: every table is copied again");
+        else events.AddRange(d.LostTables.Select(id => new TableResyncRequested(id, $"its destination table is missing from {_config.DestinationPath}", now)));
         if (d.StartPosition is not null) events.Add(new StreamStartRecorded(d.StartPosition));
         var found = d.Tables.Select(t => t.Source.Id).ToHashSet();
         foreach (var gone in _state.Tables.Values.Where(t => !found.Contains(t.Table)).ToList())

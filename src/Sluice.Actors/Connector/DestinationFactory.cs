@@ -10,8 +10,11 @@ namespace Sluice.Actors.Connector;
 /// <summary>Opens a connector's destination from its configuration.</summary>
 public interface IDestinationFactory
 {
-    /// <summary>Whether the destination already exists (a missing one means every table is copied again).</summary>
-    bool Exists(ConnectorConfig config);
+    /// <summary>
+    /// Whether the destination exists and holds Sluice's ledger (a missing file, or one without the ledger, e.g.
+    /// deleted and created again empty, means every table is copied again).
+    /// </summary>
+    Task<bool> ExistsAsync(ConnectorConfig config, CancellationToken ct);
 
     /// <summary>Opens (creating when needed) the destination; <paramref name="salt"/> is the column hashing's salt (base64).</summary>
     Task<SharedDestination> OpenAsync(ConnectorConfig config, string salt, CancellationToken ct);
@@ -22,7 +25,7 @@ public sealed class DuckDbDestinationFactory : IDestinationFactory
 {
     public static DuckDbDestinationFactory Instance { get; } = new();
 
-    public bool Exists(ConnectorConfig config) => File.Exists(config.DestinationPath);
+    public Task<bool> ExistsAsync(ConnectorConfig config, CancellationToken ct) => DuckDbDestination.HasLedgerAsync(config.DestinationPath, ct);
 
     public async Task<SharedDestination> OpenAsync(ConnectorConfig config, string salt, CancellationToken ct)
     {

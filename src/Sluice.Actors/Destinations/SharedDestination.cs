@@ -56,6 +56,18 @@ public sealed class SharedDestination(IDestination inner) : IAsyncDisposable
             }
         }, ct);
 
+    /// <summary>Those of <paramref name="tables"/> whose destination table does not exist (dropped by hand, or the file replaced).</summary>
+    public Task<IReadOnlyList<TableId>> MissingTablesAsync(IEnumerable<TableId> tables, CancellationToken ct = default) =>
+        RunAsync(async () =>
+        {
+            var missing = new List<TableId>();
+            foreach (var table in tables)
+            {
+                if (!await inner.HasTableAsync(table, ct)) missing.Add(table);
+            }
+            return (IReadOnlyList<TableId>)missing;
+        }, ct);
+
     public Task<string?> ReadPositionAsync(TableId table, CancellationToken ct = default) =>
         RunAsync(() => inner.ReadPositionAsync(table, ct), ct);
 

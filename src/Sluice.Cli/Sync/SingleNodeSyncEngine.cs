@@ -29,7 +29,11 @@ public sealed class SingleNodeSyncEngine : ISyncEngine
     public async Task<SyncOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var config = new ConnectorConfig(_request.ConnectorId, _request.SourceConnectionString, _request.DestinationPath, _request.Filter,
-            _request.HashedColumns, _request.ChunkSize, _request.ParallelSnapshots);
+            _request.HashedColumns, _request.ChunkSize, _request.ParallelSnapshots)
+        {
+            // sluice sync kills (or, with --no-kill-zombies, keeps) the user's other sessions before the engine starts.
+            KillZombieConnections = false,
+        };
         var result = await _host.RunAsync(config, _request.Once, cancellationToken);
         return new SyncOutcome(result.Succeeded, result.Error, result.Outcome);
     }

@@ -51,22 +51,30 @@ public static class SyncCommand
             Description = "Seconds between status lines in text/json output",
             DefaultValueFactory = _ => 5,
         };
+        var noKillZombies = new Option<bool>("--no-kill-zombies")
+        {
+            Description = "Leave the replication user's other sessions alone (by default they are killed at start: the user must be reserved for Sluice)",
+        };
         var command = new Command("sync", "Replicate a MySQL/MariaDB server into a destination: initial snapshot, then the binlog, live.")
         {
-            source, destination, config, state, once, logFormat, statusInterval,
+            source, destination, config, state, once, logFormat, statusInterval, noKillZombies,
         };
         command.SetAction(async (parse, ct) =>
         {
             var options = new SyncOptions(
                 parse.GetValue(source)!, parse.GetValue(destination)!, parse.GetValue(config), parse.GetValue(state),
-                parse.GetValue(once), parse.GetValue(logFormat), parse.GetValue(statusInterval));
+                parse.GetValue(once), parse.GetValue(logFormat), parse.GetValue(statusInterval)) { KillZombies = !parse.GetValue(noKillZombies) };
             return await RunAsync(options, output, ct);
         });
         return command;
     }
 
     public sealed record SyncOptions(string Source, string Destination, string? ConfigPath, string? StateDirectory, bool Once,
-        SyncLogFormat LogFormat, double StatusIntervalSeconds);
+        SyncLogFormat LogFormat, double StatusIntervalSeconds)
+    {
+        /// <summary>Kill the replication user's other sessions at start (off with <c>--no-kill-zombies</c>).</summary>
+        public bool KillZombies { get; init; } = true;
+    }
 
     public static async Task<int> RunAsync(SyncOptions options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -145,6 +153,10 @@ public static class SyncCommand
                 }
                 log.LogInformation("{Count} table(s) to replicate", tables.Count);
                 filter = resolved;
+                // Zombie cleanup here, where it can be reported (the connector itself is told not to repeat it).
+                var user = new MySqlConnectionStringBuilder(options.Source).UserID;
+                if (options.KillZombies) await ZombieSessions.KillAsync(connection, user, log, stop.Token);
+                else ZombieSessions.Skipped(log, user);
             }
             await SourcePreflight.CheckDestinationWritableAsync(destination.Path, stop.Token);
 

@@ -31,6 +31,9 @@ public interface IDestination : IAsyncDisposable
     /// <summary>Drops the table (if it exists) and forgets its recorded position, in one transaction (a re-sync starts over).</summary>
     Task DropTableAsync(TableId table, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether the table's destination table exists (it may have been dropped by hand, or the file replaced).</summary>
+    Task<bool> HasTableAsync(TableId table, CancellationToken cancellationToken = default);
+
     /// <summary>The last position recorded for the table, or null when nothing was applied yet.</summary>
     Task<string?> ReadPositionAsync(TableId table, CancellationToken cancellationToken = default);
 }

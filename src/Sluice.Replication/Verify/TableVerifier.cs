@@ -196,8 +196,8 @@ public static class TableVerifier
         using (var command = connection.CreateCommand())
         {
             command.CommandText =
-                "SELECT column_name FROM information_schema.columns " +
-                $"WHERE table_schema = {Literal(table.Id.Schema)} AND table_name = {Literal(table.Id.Name)}";
+                "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() " +
+                $"AND table_schema = {Literal(table.Id.Schema)} AND table_name = {Literal(table.Id.Name)}";
             using var reader = command.ExecuteReader();
             while (reader.Read()) columns.Add(reader.GetString(0));
         }
@@ -227,7 +227,9 @@ public static class TableVerifier
         select.Add(table.HasPrimaryKey ? "NULL" : DuckDbDestination.Quote(SystemColumns.Id));
 
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", select)} FROM {DuckDbDestination.QualifiedName(table.Id)}";
+        // catalog.schema.table: a schema named like the file's catalog (or temp, system) is not ambiguous.
+        var qualified = DuckDbDestination.QualifiedName(DuckDbDestination.CatalogOf(connection), table.Id);
+        command.CommandText = $"SELECT {string.Join(", ", select)} FROM {qualified}";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -25,6 +25,8 @@ public sealed class DuckDbDestination : IDestination
 {
     private readonly DuckDBConnection _connection;
     private readonly DestinationOptions _options;
+    private readonly string _catalog;
+    private readonly string _ledger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<TableId, TableState> _tables = [];
     private int _stageCounter;
@@ -44,11 +46,19 @@ public sealed class DuckDbDestination : IDestination
         public long NextIndex { get; set; }
     }
 
-    private DuckDbDestination(DuckDBConnection connection, DestinationOptions options)
+    private DuckDbDestination(DuckDBConnection connection, DestinationOptions options, string catalog)
     {
         _connection = connection;
         _options = options;
+        _catalog = catalog;
+        _ledger = Quote(catalog) + "." + Quote(LedgerSchema) + "." + Quote(LedgerTable);
     }
+
+    /// <summary>The schema of Sluice's bookkeeping in the destination file; no source schema may use it.</summary>
+    public const string LedgerSchema = "_sluice";
+
+    /// <summary>The ledger table: one row per destination table with its recorded position and next index.</summary>
+    public const string LedgerTable = "positions";
 
     /// <summary>Called with a step name during <see cref="ApplyAsync"/> (tests inject failures with it).</summary>
     internal Action<string>? StepHook { get; set; }
@@ -63,7 +73,7 @@ public sealed class DuckDbDestination : IDestination
         try
         {
             await connection.OpenAsync(cancellationToken);
-            var destination = new DuckDbDestination(connection, options ?? new DestinationOptions());
+            var destination = new DuckDbDestination(connection, options ?? new DestinationOptions(), CatalogOf(connection));
             destination.Execute("SET TimeZone = 'UTC'");
             // Merges do not depend on insertion order (the last change per key is chosen before staging); without it
             // DuckDB may parallelise inserts and buffers less.
@@ -71,9 +81,9 @@ public sealed class DuckDbDestination : IDestination
             // One writer thread: appends and merges of one batch gain little from more, and the CPU is shared with
             // the source reads and the binlog decoding running beside them (measured: the same rate for 2/3 of the CPU).
             destination.Execute("SET threads = 1");
-            destination.Execute("CREATE SCHEMA IF NOT EXISTS _sluice");
+            destination.Execute($"CREATE SCHEMA IF NOT EXISTS {Quote(destination._catalog)}.{Quote(LedgerSchema)}");
             destination.Execute(
-                "CREATE TABLE IF NOT EXISTS _sluice.positions (schema_name VARCHAR NOT NULL, table_name VARCHAR NOT NULL, " +
+                $"CREATE TABLE IF NOT EXISTS {destination._ledger} (schema_name VARCHAR NOT NULL, table_name VARCHAR NOT NULL, " +
                 "position VARCHAR NOT NULL, updated_at TIMESTAMPTZ NOT NULL, next_index BIGINT NOT NULL, " +
                 "PRIMARY KEY (schema_name, table_name))");
             return destination;
@@ -83,6 +93,18 @@ public sealed class DuckDbDestination : IDestination
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The name DuckDB gives the file's database (its catalog: the file name's stem, e.g. <c>shop</c> for
+    /// <c>shop.duckdb</c>). Every statement names tables as catalog.schema.table: with only schema.table, a source
+    /// schema named like the file (or like one of DuckDB's own catalogs, <c>temp</c> or <c>system</c>) would be ambiguous.
+    /// </summary>
+    public static string CatalogOf(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT current_database()";
+        return (string)command.ExecuteScalar()!;
     }
 
     /// <summary>
@@ -97,11 +119,11 @@ public sealed class DuckDbDestination : IDestination
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() " +
-                              "AND schema_name = '_sluice' AND table_name = 'positions'";
+                              $"AND schema_name = {Literal(LedgerSchema)} AND table_name = {Literal(LedgerTable)}";
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
     }
 
-    /// <summary>Whether the destination table of <paramref name="table"/> exists in this file (it may have been dropped by hand).</summary>
+    /// <inheritdoc />
     public async Task<bool> HasTableAsync(TableId table, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -167,14 +189,15 @@ public sealed class DuckDbDestination : IDestination
 
     public async Task DropTableAsync(TableId table, CancellationToken cancellationToken = default)
     {
+        RefuseLedgerSchema(table);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             Execute("BEGIN TRANSACTION");
             try
             {
-                Execute($"DROP TABLE IF EXISTS {QualifiedName(table)}");
-                Execute($"DELETE FROM _sluice.positions WHERE schema_name = {Literal(table.Schema)} AND table_name = {Literal(table.Name)}");
+                Execute($"DROP TABLE IF EXISTS {Qualified(table)}");
+                Execute($"DELETE FROM {_ledger} WHERE schema_name = {Literal(table.Schema)} AND table_name = {Literal(table.Name)}");
                 Execute("COMMIT");
             }
             catch
@@ -276,7 +299,7 @@ public sealed class DuckDbDestination : IDestination
                     // A write without position keeps the recorded one ('' when none: ReadPositionAsync reports null).
                     var newPosition = position ?? recorded ?? "";
                     Execute(
-                        "INSERT INTO _sluice.positions VALUES (" +
+                        $"INSERT INTO {_ledger} VALUES (" +
                         $"{Literal(table.Id.Schema)}, {Literal(table.Id.Name)}, {Literal(newPosition)}, {TimestampLiteral(now)}, {newNext}) " +
                         "ON CONFLICT (schema_name, table_name) DO UPDATE SET position = EXCLUDED.position, " +
                         "updated_at = EXCLUDED.updated_at, next_index = EXCLUDED.next_index");
@@ -432,7 +455,7 @@ public sealed class DuckDbDestination : IDestination
     private void AppendDirect(DestinationTable table, TableState state, List<StagedRow> rows, long nextIndex, DateTime now)
     {
         var types = state.Types;
-        using var appender = _connection.CreateAppender(table.Id.Schema, table.Id.Name);
+        using var appender = _connection.CreateAppender(_catalog, table.Id.Schema, table.Id.Name);
         for (var r = 0; r < rows.Count; r++)
         {
             var row = rows[r];
@@ -460,7 +483,7 @@ public sealed class DuckDbDestination : IDestination
             if (!hashed.Contains(true)) hashed = null;
         }
         var synced = (DateTime?)now;
-        using var appender = _connection.CreateAppender(table.Id.Schema, table.Id.Name);
+        using var appender = _connection.CreateAppender(_catalog, table.Id.Schema, table.Id.Name);
         foreach (var values in rows)
         {
             if (values.Length != types.Length)
@@ -556,7 +579,7 @@ public sealed class DuckDbDestination : IDestination
             case DestinationTypeKind.Double:
                 line.AppendValue((double?)(value is double f ? f : Convert.ToDouble(value, CultureInfo.InvariantCulture)));
                 break;
-            case DestinationTypeKind.String or DestinationTypeKind.Json: line.AppendValue((string)value); break;
+            case DestinationTypeKind.String or DestinationTypeKind.Json: AppendText(line, (string)value); break;
             case DestinationTypeKind.Binary: line.AppendValue((byte[])value); break;
             case DestinationTypeKind.Date: line.AppendValue((DateOnly?)(DateOnly)value); break;
             case DestinationTypeKind.TimestampNtz:
@@ -570,10 +593,21 @@ public sealed class DuckDbDestination : IDestination
         }
     }
 
+    /// <summary>
+    /// Appends text to a VARCHAR column. The appender hands a .NET string to DuckDB as a NUL-terminated C string, so
+    /// text holding U+0000 (which MySQL text may contain) would be cut there; such text is handed over as its UTF-8
+    /// bytes with their length instead, which DuckDB stores in the VARCHAR as they are.
+    /// </summary>
+    private static void AppendText(IDuckDBAppenderRow line, string text)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal)) line.AppendValue(Encoding.UTF8.GetBytes(text));
+        else line.AppendValue(text);
+    }
+
     private void Merge(DestinationTable table, TableState state, List<StagedRow> rows, DateTime now)
     {
         var types = state.Types;
-        var target = QualifiedName(table.Id);
+        var target = Qualified(table.Id);
         var stage = "temp.main." + state.Stage;
         var synced = TimestampLiteral(now);
         var columnList = string.Join(", ", table.Columns.Select(c => Quote(c.Name)));
@@ -630,16 +664,17 @@ public sealed class DuckDbDestination : IDestination
     {
         if (_tables.TryGetValue(table.Id, out var known)) return known;
         if (table.Columns.Count == 0) throw new ArgumentException($"table {table.Id} has no columns to replicate");
+        RefuseLedgerSchema(table.Id);
         if (table.Columns.FirstOrDefault(c => IsSystemColumnName(c.Name)) is { } clash)
         {
             throw new Errors.ReplicationActionRequiredException(
                 $"table {table.Id}: the source column {clash.Name} has the name of a column Sluice adds to every destination table; " +
-                "exclude it (excludeColumns) or rename it at the source");
+                $"exclude it (excludeColumns: [\"{table.Id.Schema}.{table.Id.Name}.{clash.Name}\"]) or rename it at the source");
         }
         var types = PhysicalTypes(table);
         var expected = new List<(string Name, string Type)>();
         var sql = new StringBuilder();
-        sql.Append("CREATE TABLE IF NOT EXISTS ").Append(QualifiedName(table.Id)).Append(" (");
+        sql.Append("CREATE TABLE IF NOT EXISTS ").Append(Qualified(table.Id)).Append(" (");
         for (var i = 0; i < types.Length; i++)
         {
             sql.Append(Quote(table.Columns[i].Name)).Append(' ').Append(DuckDbTypes.Physical(types[i])).Append(", ");
@@ -663,7 +698,7 @@ public sealed class DuckDbDestination : IDestination
             expected.Add((SystemColumns.Index, "BIGINT"));
         }
         sql.Append(')');
-        Execute($"CREATE SCHEMA IF NOT EXISTS {Quote(table.Id.Schema)}");
+        Execute($"CREATE SCHEMA IF NOT EXISTS {Quote(_catalog)}.{Quote(table.Id.Schema)}");
         Execute(sql.ToString());
         var actual = ActualLayout(table.Id);
         var missing = expected.Where(e => !actual.Any(a => string.Equals(a.Name, e.Name, StringComparison.OrdinalIgnoreCase)))
@@ -689,6 +724,20 @@ public sealed class DuckDbDestination : IDestination
         var state = new TableState(types, stage, direct);
         _tables.Add(table.Id, state);
         return state;
+    }
+
+    /// <summary>
+    /// A source table in the ledger's schema (<c>_sluice</c>, compared case-insensitively as DuckDB does) would share it
+    /// with Sluice's bookkeeping, and <c>_sluice.positions</c> would be the ledger itself: such a table is refused (needs
+    /// action) before anything is created or dropped.
+    /// </summary>
+    private static void RefuseLedgerSchema(TableId table)
+    {
+        if (!string.Equals(table.Schema, LedgerSchema, StringComparison.OrdinalIgnoreCase)) return;
+        throw new Errors.ReplicationActionRequiredException(
+            $"table {table}: the source schema {table.Schema} has the name of the schema where Sluice keeps its own " +
+            $"bookkeeping in the destination ({LedgerSchema}.{LedgerTable}); exclude it (excludeSchemas: [\"{table.Schema}\"]) " +
+            "or rename it at the source");
     }
 
     /// <summary>Whether <paramref name="name"/> is one of the system columns (case-insensitive, as DuckDB compares names).</summary>
@@ -719,7 +768,7 @@ public sealed class DuckDbDestination : IDestination
     {
         using var command = _connection.CreateCommand();
         command.CommandText =
-            $"SELECT position, next_index FROM _sluice.positions WHERE schema_name = {Literal(table.Schema)} AND table_name = {Literal(table.Name)}";
+            $"SELECT position, next_index FROM {_ledger} WHERE schema_name = {Literal(table.Schema)} AND table_name = {Literal(table.Name)}";
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return (null, 0);
         var position = reader.GetString(0);
@@ -737,6 +786,11 @@ public sealed class DuckDbDestination : IDestination
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string QualifiedName(TableId table) => Quote(table.Schema) + "." + Quote(table.Name);
+
+    /// <summary>catalog.schema.table, each quoted (see <see cref="CatalogOf"/>).</summary>
+    public static string QualifiedName(string catalog, TableId table) => Quote(catalog) + "." + QualifiedName(table);
+
+    private string Qualified(TableId table) => QualifiedName(_catalog, table);
 
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
