@@ -1,4 +1,5 @@
 using Sluice.Actors.Connector;
+using Sluice.Replication.Connectors;
 
 namespace Sluice.Actors.Contracts;
 

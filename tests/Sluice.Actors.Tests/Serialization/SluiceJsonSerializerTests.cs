@@ -4,6 +4,7 @@ using Sluice.Actors.Connector;
 using Sluice.Actors.Contracts;
 using Sluice.Actors.Serialization;
 using Sluice.Replication.Discovery;
+using Sluice.Replication.Connectors;
 
 namespace Sluice.Actors.Tests.Serialization;
 
