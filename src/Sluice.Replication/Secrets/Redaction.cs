@@ -5,8 +5,9 @@ namespace Sluice.Replication.Secrets;
 
 /// <summary>
 /// The one place that keeps passwords out of what Sluice prints, logs and answers: connection strings
-/// (<see cref="Redact"/>), free text such as log lines and error messages (<see cref="Scrub"/>), and command lines
-/// (<see cref="SecretsInArguments"/>). A redacted value shows <c>***</c> where the secret was.
+/// (<see cref="Redact"/>), free text such as log lines and error messages (<see cref="Scrub"/>), command lines
+/// (<see cref="SecretsInArguments"/>) and SQL statements the binlog carries (<see cref="RedactSql"/>). A redacted value
+/// shows <c>***</c> where the secret was.
 /// </summary>
 public static partial class Redaction
 {
@@ -19,6 +20,19 @@ public static partial class Redaction
     // In free text a password pair ends at whitespace too (the literal passwords are replaced first).
     [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;\s]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PasswordPairInText();
+
+    [GeneratedRegex(@"(?<lead>\bIDENTIFIED\s+(?:VIA|WITH)\s+\S+\s+(?:USING|AS|BY)\s+|\bIDENTIFIED\s+BY\s+(?:PASSWORD\s+)?|\bPASSWORD\s*\(\s*|\bSET\s+PASSWORD\b[^=]*=\s*(?:PASSWORD\s*\(\s*)?)(?<q>['""])(?:\\.|(?!\k<q>).|\k<q>\k<q>)*\k<q>",
+        RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex SqlSecretLiteral();
+
+    /// <summary>
+    /// A statement with its password literals hidden (CREATE/ALTER USER ... IDENTIFIED BY '...', SET PASSWORD ... = '...',
+    /// PASSWORD('...'), IDENTIFIED WITH plugin AS 'hash'), so printing a binlog never prints a secret.
+    /// </summary>
+    public static string RedactSql(string sql) =>
+        sql.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase) || sql.Contains("IDENTIFIED", StringComparison.OrdinalIgnoreCase)
+            ? SqlSecretLiteral().Replace(sql, m => m.Groups["lead"].Value + "'" + Mask + "'")
+            : sql;
 
     /// <summary>
     /// The connection string with its password replaced by <c>***</c>, other keys kept for diagnosis. Works on strings
