@@ -127,6 +127,30 @@ public sealed class SluiceJsonSerializerTests
     }
 
     [Fact]
+    public void Events_stored_by_an_earlier_version_under_type_name_manifests_still_load()
+    {
+        // Written before the fixed manifests and the unified definition: manifest = type name, MaxParallelSnapshots.
+        var legacy = Path.Combine(GoldenDirectory, "legacy");
+        var defined = Assert.IsType<ConnectorDefined>(
+            SluiceJsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(legacy, "ConnectorDefined.json")), "ConnectorDefined"));
+        Assert.Equal(1, defined.Incarnation);
+        Assert.Equal(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero), defined.At);
+        Assert.Equal("shop", defined.Definition.Id);
+        Assert.Equal(5, defined.Definition.ParallelSnapshots);
+        Assert.Equal(500, defined.Definition.ChunkSize);
+        Assert.Equal(["shop.orders"], defined.Definition.IncludeTables!);
+        Assert.Equal(["shop.orders.card"], defined.Definition.HashedColumns!);
+        Assert.False(defined.Definition.KillZombieConnections);
+        Assert.Empty(defined.Definition.Validate());
+
+        var added = Assert.IsType<TableAdded>(
+            SluiceJsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(legacy, "TableAdded.json")), "TableAdded"));
+        Assert.Equal(Orders, added.Table);
+        Assert.Equal(["is_paid"], added.BooleanColumns);
+        Assert.Equal(1200, added.RowsEstimated);
+    }
+
+    [Fact]
     public void Manifests_are_short_fixed_strings_not_type_names()
     {
         Assert.Equal("ce.t.add", SluiceManifests.Of(typeof(TableAdded)));
