@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Sluice.Actors.Connector;
 using Sluice.Host;
-using Sluice.Replication.Connectors;
 
 namespace Sluice.Cli.Sync;
 
@@ -28,9 +27,7 @@ public sealed class SingleNodeSyncEngine : ISyncEngine
 
     public async Task<SyncOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var config = new ConnectorConfig(_request.ConnectorId, _request.SourceConnectionString, _request.DestinationPath, _request.Filter,
-            _request.HashedColumns, _request.ChunkSize, _request.ParallelSnapshots);
-        var result = await _host.RunAsync(config, _request.Once, cancellationToken);
+        var result = await _host.RunAsync(_request.ToConfig(), _request.Once, cancellationToken);
         return new SyncOutcome(result.Succeeded, result.Error, result.Outcome);
     }
 

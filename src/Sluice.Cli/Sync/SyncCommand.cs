@@ -156,8 +156,8 @@ public static class SyncCommand
             }
             await SourcePreflight.CheckDestinationWritableAsync(destination.Path, stop.Token);
 
-            var request = new SyncRequest(config.Id, options.Source, destination.Path, stateDirectory, filter,
-                config.HashedColumns ?? [], config.ChunkSize, config.ParallelSnapshots, options.Once);
+            var request = new SyncRequest(config with { SourceConnectionString = options.Source, DestinationPath = destination.Path },
+                stateDirectory, filter, options.Once);
             var clock = Stopwatch.StartNew();
             await using var engine = await EngineFactory(request, loggerFactory, stop.Token);
             var run = engine.RunAsync(stop.Token);
