@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sluice.Cli.Binlog;
 using Sluice.Cli.Sync;
 using Sluice.Cli.Verify;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cli;
 
@@ -31,8 +32,8 @@ public static class SluiceCommandLine
         if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
         {
             // Never echo a password: an unquoted connection string may have been split into several arguments.
-            var secrets = Sync.ConnectionRedaction.SecretsInArguments(args);
-            foreach (var e in parse.Errors) await error.WriteLineAsync("sluice: " + Sync.ConnectionRedaction.Scrub(e.Message, secrets));
+            var secrets = Redaction.SecretsInArguments(args);
+            foreach (var e in parse.Errors) await error.WriteLineAsync("sluice: " + Redaction.Scrub(e.Message, secrets));
             await error.WriteLineAsync("sluice: see 'sluice " + string.Join(' ', args.TakeWhile(a => !a.StartsWith('-'))) + " --help'");
             return 2;
         }
@@ -43,7 +44,7 @@ public static class SluiceCommandLine
         catch (Exception ex)
         {
             var (message, code) = ErrorReporter.Describe(ex);
-            if (message is not null) await error.WriteLineAsync("sluice: " + Sync.ConnectionRedaction.Scrub(message, Sync.ConnectionRedaction.SecretsInArguments(args)));
+            if (message is not null) await error.WriteLineAsync("sluice: " + Redaction.Scrub(message, Redaction.SecretsInArguments(args)));
             return code;
         }
     }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sluice.Actors.Contracts;
+using Sluice.Replication.Connectors;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cluster.Tests;
 
@@ -32,7 +34,7 @@ public sealed class ConnectorDefinitionTests
         Assert.DoesNotContain("s3cret", redacted, StringComparison.Ordinal);
         Assert.Contains("Password=***", redacted, StringComparison.Ordinal);
         Assert.Contains("Server=db", redacted, StringComparison.Ordinal);
-        Assert.Equal("***", ConnectorDefinition.RedactPassword("Server=db;Bogus Key=1;Password=s3cret"));
+        Assert.Equal("Server=db;Bogus Key=1;Password=***", Redaction.Redact("Server=db;Bogus Key=1;Password=s3cret"));
     }
 
     [Theory]
@@ -120,5 +122,28 @@ public sealed class ConnectorDefinitionTests
         Assert.Equal(3, definition.ParallelSnapshots);
         definition = JsonSerializer.Deserialize<ConnectorDefinition>("""{"maxParallelSnapshots":4}""", web)!;
         Assert.Equal(4, definition.ParallelSnapshots);
+    }
+
+    [Fact]
+    public void The_config_file_and_the_admin_api_json_give_the_same_definition()
+    {
+        const string Settings = """
+            "includeSchemas": ["shop"], "excludeTables": ["shop.audit"], "includeColumns": ["shop.c.id", "shop.c.name"],
+            "excludeColumns": ["shop.c.notes"], "hashedColumns": ["shop.c.email"], "chunkSize": 2500, "parallelSnapshots": 4
+            """;
+        var file = Sluice.Cli.Sync.ConnectorConfigFile.Parse($$"""{ "connectorId": "shop", {{Settings}} }""", "shop.json");
+        var api = JsonSerializer.Deserialize<ConnectorDefinition>(
+            $$"""{ "id": "shop", "sourceConnectionString": "Server=db;Password=p", "destinationPath": "/d/shop.duckdb", {{Settings}} }""",
+            Sluice.Cluster.Admin.AdminApi.Json)!;
+        Assert.Empty(api.Validate());
+        Assert.Empty(file.ValidateSettings());
+        var fromFile = file with { SourceConnectionString = api.SourceConnectionString, DestinationPath = api.DestinationPath };
+        Assert.Equal(JsonSerializer.Serialize(api), JsonSerializer.Serialize(fromFile));
+        Assert.Equal("shop", fromFile.Id);
+        Assert.Equal(["shop.c.id", "shop.c.name"], fromFile.IncludeColumns!);
+        Assert.Equal(["shop.c.email"], fromFile.HashedColumns!);
+        Assert.Equal(2500, fromFile.ChunkSize);
+        Assert.Equal(4, fromFile.ParallelSnapshots);
+        Assert.Equal(api.ToConfig("shop").Fingerprint(), fromFile.ToConfig("shop").Fingerprint());
     }
 }

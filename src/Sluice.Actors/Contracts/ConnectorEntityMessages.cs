@@ -1,8 +1,9 @@
 using Sluice.Actors.Connector;
+using Sluice.Replication.Connectors;
 
 namespace Sluice.Actors.Contracts;
 
-// The connector entity (issue 5: one sharded entity per connector id) and its messages. Commands and replies cross
+// The connector entity (one sharded entity per connector id, docs/cluster.md) and its messages. Commands and replies cross
 // nodes; events are persisted under the entity's own persistence id (connector-entity-<id>).
 
 /// <summary>Creates (<paramref name="CreateOnly"/>) or updates a connector. Answered with <see cref="ConnectorCommandResult"/>.</summary>

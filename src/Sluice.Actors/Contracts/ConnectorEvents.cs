@@ -27,7 +27,7 @@ public sealed record ChunkCommitted(TableId Table, string? LastKey, long RowsCop
 /// <summary>A table's copy is complete: from now on only the stream writes it.</summary>
 public sealed record TableSnapshotCompleted(TableId Table, long RowsCopied) : IConnectorEvent;
 
-/// <summary>The table must be copied again (the spec's <c>forced_resync_table</c>), e.g. after DDL.</summary>
+/// <summary>The table must be copied again (reported as the notable event <c>forced_resync_table</c>), e.g. after DDL.</summary>
 public sealed record TableResyncRequested(TableId Table, string Reason, DateTimeOffset At) : IConnectorEvent;
 
 /// <summary>The table is no longer replicated (dropped at the source, or no longer selected).</summary>

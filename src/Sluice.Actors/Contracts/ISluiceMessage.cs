@@ -2,7 +2,7 @@ namespace Sluice.Actors.Contracts;
 
 /// <summary>
 /// Marks the messages that are persisted (connector events and snapshots) or that cross nodes (commands to a connector,
-/// which issue 5 shards by connector id). They are bound to <see cref="Serialization.SluiceJsonSerializer"/>
+/// which the cluster shards by connector id). They are bound to <see cref="Serialization.SluiceJsonSerializer"/>
 /// (System.Text.Json), so they must be plain records of JSON-friendly values.
 /// </summary>
 public interface ISluiceMessage;

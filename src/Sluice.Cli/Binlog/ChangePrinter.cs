@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Sluice.Binlog.Events;
 using Sluice.Binlog.Values;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cli.Binlog;
 
@@ -78,7 +79,7 @@ public sealed class ChangePrinter(TextWriter output, ChangeFormat format, LiveSc
                 var sql = query.Sql.Trim();
                 if (sql.Equals("BEGIN", StringComparison.OrdinalIgnoreCase)) return true;
                 if (sql.Equals("COMMIT", StringComparison.OrdinalIgnoreCase)) return await CommitAsync(null, file, position, limit);
-                return await DdlAsync(query.Schema, SqlRedaction.Redact(sql), file, position, limit);
+                return await DdlAsync(query.Schema, Redaction.RedactSql(sql), file, position, limit);
             default:
                 return true;
         }

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Sluice.Replication.Connectors;
-using Sluice.Replication.Discovery;
 
 namespace Sluice.Cli.Sync;
 
 /// <summary>
-/// The connector config file (JSON) given to <c>sluice sync --config</c> and <c>sluice verify --config</c>: data
-/// blocking (include/exclude schemas, tables and columns), hashed columns, and snapshot tuning. Every field is optional:
+/// Reads the connector config file (JSON) given to <c>sluice sync --config</c> and <c>sluice verify --config</c> into a
+/// <see cref="ConnectorDefinition"/> (the one definition the admin API and the cluster use too; the source and the
+/// destination come from the command line). Data blocking (include/exclude schemas, tables and columns), hashed columns
+/// and snapshot tuning; every field is optional:
 /// <code>
 /// {
 ///   "connectorId": "shop",
@@ -18,28 +19,13 @@ namespace Sluice.Cli.Sync;
 ///   "parallelSnapshots": 2
 /// }
 /// </code>
-/// Unknown fields, wrong types and malformed names fail with one line naming the field (<see cref="CliError"/>). The
-/// rules and limits are the ones every connector definition follows (<see cref="ConnectorRules"/>); the older names
-/// <c>id</c> and <c>maxParallelSnapshots</c> are accepted as aliases of <c>connectorId</c> and <c>parallelSnapshots</c>.
+/// Unknown fields and wrong types fail with one line naming the field (<see cref="CliError"/>); the values are then
+/// checked by <see cref="ConnectorDefinition.ValidateSettings"/> (<see cref="ConnectorRules"/>). The names <c>id</c> and
+/// <c>maxParallelSnapshots</c> are accepted as aliases of <c>connectorId</c> and <c>parallelSnapshots</c>.
 /// </summary>
-public sealed record ConnectorConfigFile
+public static class ConnectorConfigFile
 {
     public const string DefaultConnectorId = "default";
-    public const int DefaultChunkSize = ConnectorRules.DefaultChunkSize;
-    public const int DefaultParallelSnapshots = ConnectorRules.DefaultParallelSnapshots;
-
-    public string ConnectorId { get; init; } = DefaultConnectorId;
-    public IReadOnlyList<string>? IncludeSchemas { get; init; }
-    public IReadOnlyList<string> ExcludeSchemas { get; init; } = [];
-    public IReadOnlyList<string>? IncludeTables { get; init; }
-    public IReadOnlyList<string> ExcludeTables { get; init; } = [];
-
-    /// <summary>Per named table, the columns to keep (primary key columns are always kept); other tables keep all.</summary>
-    public IReadOnlyList<string> IncludeColumns { get; init; } = [];
-    public IReadOnlyList<string> ExcludeColumns { get; init; } = [];
-    public IReadOnlyList<string> HashedColumns { get; init; } = [];
-    public int ChunkSize { get; init; } = DefaultChunkSize;
-    public int ParallelSnapshots { get; init; } = DefaultParallelSnapshots;
 
     /// <summary>The field names accepted, in documentation order.</summary>
     public static IReadOnlyList<string> Fields { get; } =
@@ -48,10 +34,13 @@ public sealed record ConnectorConfigFile
         "excludeColumns", "hashedColumns", "chunkSize", "parallelSnapshots",
     ];
 
-    /// <summary>Reads and validates a config file; null path gives the defaults.</summary>
-    public static ConnectorConfigFile Load(string? path)
+    /// <summary>The definition a run without a config file uses (connector id <see cref="DefaultConnectorId"/>, everything replicated).</summary>
+    public static ConnectorDefinition Defaults => new() { Id = DefaultConnectorId };
+
+    /// <summary>Reads and validates a config file; null path gives <see cref="Defaults"/>.</summary>
+    public static ConnectorDefinition Load(string? path)
     {
-        if (path is null) return new ConnectorConfigFile();
+        if (path is null) return Defaults;
         string text;
         try
         {
@@ -65,7 +54,7 @@ public sealed record ConnectorConfigFile
     }
 
     /// <summary>Parses and validates config JSON; <paramref name="name"/> prefixes every error.</summary>
-    public static ConnectorConfigFile Parse(string json, string name = "config")
+    public static ConnectorDefinition Parse(string json, string name = "config")
     {
         JsonDocument document;
         try
@@ -88,7 +77,7 @@ public sealed record ConnectorConfigFile
 
             CliError Bad(string field, string problem) => new($"config file '{name}': '{field}' {problem}", 2);
 
-            var config = new ConnectorConfigFile();
+            var config = Defaults;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
@@ -100,69 +89,29 @@ public sealed record ConnectorConfigFile
                 }
                 if (!seen.Add(field)) throw Bad(field, "is given twice");
                 var value = property.Value;
-                switch (field)
+                config = field switch
                 {
-                    case "connectorId":
-                        if (value.ValueKind != JsonValueKind.String) throw Bad(field, "must be a string");
-                        var id = value.GetString()!;
-                        if (ConnectorRules.IdProblem(id) is { } idProblem) throw new CliError($"config file '{name}': {idProblem}", 2);
-                        config = config with { ConnectorId = id };
-                        break;
-                    case "includeSchemas":
-                        config = config with { IncludeSchemas = ParseNames(value, field, 1, Bad) };
-                        break;
-                    case "excludeSchemas":
-                        config = config with { ExcludeSchemas = ParseNames(value, field, 1, Bad) };
-                        break;
-                    case "includeTables":
-                        config = config with { IncludeTables = ParseNames(value, field, 2, Bad) };
-                        break;
-                    case "excludeTables":
-                        config = config with { ExcludeTables = ParseNames(value, field, 2, Bad) };
-                        break;
-                    case "includeColumns":
-                        config = config with { IncludeColumns = ParseNames(value, field, 3, Bad) };
-                        break;
-                    case "excludeColumns":
-                        config = config with { ExcludeColumns = ParseNames(value, field, 3, Bad) };
-                        break;
-                    case "hashedColumns":
-                        config = config with { HashedColumns = ParseNames(value, field, 3, Bad) };
-                        break;
-                    case "chunkSize":
-                        config = config with { ChunkSize = Integer(value, field, ConnectorRules.MinChunkSize, ConnectorRules.MaxChunkSize, Bad) };
-                        break;
-                    case "parallelSnapshots":
-                        config = config with { ParallelSnapshots = Integer(value, field, ConnectorRules.MinParallelSnapshots, ConnectorRules.MaxParallelSnapshots, Bad) };
-                        break;
-                }
+                    "connectorId" => config with
+                    {
+                        Id = value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Bad(field, "must be a string"),
+                    },
+                    "includeSchemas" => config with { IncludeSchemas = ParseNames(value, field, 1, Bad) },
+                    "excludeSchemas" => config with { ExcludeSchemas = ParseNames(value, field, 1, Bad) },
+                    "includeTables" => config with { IncludeTables = ParseNames(value, field, 2, Bad) },
+                    "excludeTables" => config with { ExcludeTables = ParseNames(value, field, 2, Bad) },
+                    "includeColumns" => config with { IncludeColumns = ParseNames(value, field, 3, Bad) },
+                    "excludeColumns" => config with { ExcludeColumns = ParseNames(value, field, 3, Bad) },
+                    "hashedColumns" => config with { HashedColumns = ParseNames(value, field, 3, Bad) },
+                    "chunkSize" => config with { ChunkSize = Integer(value, field, ConnectorRules.MinChunkSize, ConnectorRules.MaxChunkSize, Bad) },
+                    _ => config with { ParallelSnapshots = Integer(value, field, ConnectorRules.MinParallelSnapshots, ConnectorRules.MaxParallelSnapshots, Bad) },
+                };
             }
 
-            foreach (var hashed in config.HashedColumns)
-            {
-                if (config.ExcludeColumns.Contains(hashed, StringComparer.OrdinalIgnoreCase))
-                {
-                    throw Bad("hashedColumns", $"names '{hashed}', which 'excludeColumns' blocks: keep it in one list only");
-                }
-            }
+            if (ConnectorRules.IdProblem(config.Id) is { } idProblem) throw new CliError($"config file '{name}': {idProblem}", 2);
+            if (config.ValidateSettings() is [var first, ..]) throw new CliError($"config file '{name}': {first}", 2);
             return config;
         }
     }
-
-    /// <summary>The source names this file lists (blocking and hashed columns), resolved and checked in Sluice.Replication.</summary>
-    public ConnectorNames Names() => new()
-    {
-        IncludeSchemas = IncludeSchemas,
-        ExcludeSchemas = ExcludeSchemas,
-        IncludeTables = IncludeTables,
-        ExcludeTables = ExcludeTables,
-        IncludeColumns = IncludeColumns,
-        ExcludeColumns = ExcludeColumns,
-        HashedColumns = HashedColumns,
-    };
-
-    /// <summary>The blocking filter, without <see cref="IncludeColumns"/> (see <see cref="ConnectorNames.ResolveFilter"/>).</summary>
-    public DiscoveryFilter StaticFilter() => Names().StaticFilter();
 
     private static IReadOnlyList<string> ParseNames(JsonElement value, string field, int parts, Func<string, string, CliError> bad)
     {
@@ -172,13 +121,7 @@ public sealed record ConnectorConfigFile
         foreach (var item in value.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.String) throw bad(field, $"must be an array of \"{shape}\" strings (found {Describe(item.ValueKind)})");
-            var name = item.GetString()!;
-            var pieces = name.Split('.');
-            if (pieces.Length != parts || pieces.Any(p => p.Length == 0 || p.Trim() != p))
-            {
-                throw bad(field, $"holds \"{name}\", which is not {shape}");
-            }
-            names.Add(name);
+            names.Add(item.GetString()!);
         }
         return names;
     }

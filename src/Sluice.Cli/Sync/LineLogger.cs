@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cli.Sync;
 
@@ -15,7 +16,7 @@ public enum LineFormat
 
 /// <summary>
 /// Writes log records (and <c>sluice sync</c>'s status records) as single lines to one <see cref="TextWriter"/>, with
-/// every secret scrubbed (<see cref="ConnectionRedaction.Scrub"/>): <c>Password=...</c> pairs and the literal passwords
+/// every secret scrubbed (<see cref="Redaction.Scrub"/>): <c>Password=...</c> pairs and the literal passwords
 /// of the connection strings in use.
 /// </summary>
 public sealed class LineLogWriter(TextWriter output, LineFormat format, IReadOnlyCollection<string> secrets, TimeProvider? clock = null)
@@ -25,7 +26,7 @@ public sealed class LineLogWriter(TextWriter output, LineFormat format, IReadOnl
 
     public LineFormat Format { get; } = format;
 
-    public string Scrub(string text) => ConnectionRedaction.Scrub(text, secrets);
+    public string Scrub(string text) => Redaction.Scrub(text, secrets);
 
     /// <summary>Writes one record: <paramref name="fields"/> become JSON properties (or <c>key=value</c> pairs in text).</summary>
     public void Write(string level, string category, string message, IEnumerable<KeyValuePair<string, object?>>? fields = null, Exception? exception = null)
@@ -48,7 +49,7 @@ public sealed class LineLogWriter(TextWriter output, LineFormat format, IReadOnl
                     json.WritePropertyName(key);
                     WriteValue(json, value);
                 }
-                if (exception is not null) json.WriteString("error", Scrub($"{exception.GetType().Name}: {exception.Message}"));
+                if (exception is not null) json.WriteString("error", Scrub($"{ScrubbedException.TypeNameOf(exception)}: {exception.Message}"));
                 json.WriteEndObject();
             }
             line = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
@@ -56,7 +57,7 @@ public sealed class LineLogWriter(TextWriter output, LineFormat format, IReadOnl
         else
         {
             var sb = new StringBuilder().Append(ts).Append(' ').Append(level.PadRight(5)).Append(' ').Append(Scrub(message));
-            if (exception is not null) sb.Append(" (").Append(Scrub($"{exception.GetType().Name}: {exception.Message}")).Append(')');
+            if (exception is not null) sb.Append(" (").Append(Scrub($"{ScrubbedException.TypeNameOf(exception)}: {exception.Message}")).Append(')');
             line = sb.ToString();
         }
         lock (_gate)

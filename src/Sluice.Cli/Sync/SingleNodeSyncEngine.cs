@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Sluice.Actors.Connector;
 using Sluice.Host;
-using Sluice.Replication.Connectors;
 
 namespace Sluice.Cli.Sync;
 
@@ -28,8 +27,7 @@ public sealed class SingleNodeSyncEngine : ISyncEngine
 
     public async Task<SyncOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var config = new ConnectorConfig(_request.ConnectorId, _request.SourceConnectionString, _request.DestinationPath, _request.Filter,
-            _request.HashedColumns, _request.ChunkSize, _request.ParallelSnapshots)
+        var config = _request.ToConfig() with
         {
             // sluice sync kills (or, with --no-kill-zombies, keeps) the user's other sessions before the engine starts.
             KillZombieConnections = false,

@@ -4,6 +4,7 @@ using Sluice.Replication.Connectors;
 using Sluice.Replication.Discovery;
 using Sluice.Replication.Setup;
 using Sluice.Replication.Values;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cli.Sync;
 
@@ -24,7 +25,7 @@ public static class SourcePreflight
         }
         catch (ArgumentException ex)
         {
-            throw new CliError($"--source is not a valid connection string ({ConnectionRedaction.Scrub(ex.Message, Secrets(connectionString))}): write it like \"Server=db;Port=3306;User ID=sluice;Password=...\"", 2);
+            throw new CliError($"--source is not a valid connection string ({Redaction.Scrub(ex.Message, Secrets(connectionString))}): write it like \"Server=db;Port=3306;User ID=sluice;Password=...\"", 2);
         }
         if (builder.ConnectionTimeout > 30) builder.ConnectionTimeout = 30;
         var endpoint = $"{builder.Server}:{builder.Port}";
@@ -34,7 +35,7 @@ public static class SourcePreflight
         }
         catch (MySqlException ex)
         {
-            var message = ConnectionRedaction.Scrub(ex.Message, Secrets(connectionString));
+            var message = Redaction.Scrub(ex.Message, Secrets(connectionString));
             throw ex.ErrorCode switch
             {
                 MySqlErrorCode.AccessDenied => new CliError(
@@ -53,7 +54,7 @@ public static class SourcePreflight
     /// code 3, one line each; warnings are returned).
     /// </summary>
     public static async Task<(DiscoveryFilter Filter, IReadOnlyList<SourceTable> Tables, IReadOnlyList<SetupProblem> Warnings)> CheckSourceAsync(
-        MySqlConnection source, ConnectorConfigFile config, bool runSetupChecks, CancellationToken cancellationToken)
+        MySqlConnection source, ConnectorDefinition config, bool runSetupChecks, CancellationToken cancellationToken)
     {
         DiscoveryFilter filter;
         try
@@ -144,7 +145,7 @@ public static class SourcePreflight
     }
 
     public static IReadOnlyCollection<string> Secrets(string connectionString) =>
-        ConnectionRedaction.PasswordOf(connectionString) is { } p ? [p] : [];
+        Redaction.SecretsOf(connectionString);
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 }

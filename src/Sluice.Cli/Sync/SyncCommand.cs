@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cli.Sync;
 
@@ -76,6 +77,19 @@ public static class SyncCommand
         public bool KillZombies { get; init; } = true;
     }
 
+    /// <summary>
+    /// The loggers of a sync run: Information and up, one line each through <paramref name="writer"/>, every record
+    /// scrubbed of <paramref name="secrets"/> and <c>Password=...</c> pairs (<see cref="ScrubbingLoggerProvider"/>).
+    /// </summary>
+    public static ILoggerFactory CreateLoggerFactory(LineLogWriter writer, IReadOnlyCollection<string> secrets, Action<LogLevel, string>? observer = null) =>
+        LoggerFactory.Create(b =>
+        {
+            b.ClearProviders();
+            b.SetMinimumLevel(LogLevel.Information);
+            b.AddFilter("Microsoft.Hosting", LogLevel.Warning); // "Application started. Press Ctrl+C..." is not ours to say
+            b.AddProvider(new ScrubbingLoggerProvider(new LineLoggerProvider(writer, LogLevel.Information, observer), new SecretSet(secrets)));
+        });
+
     public static async Task<int> RunAsync(SyncOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         if (options.StatusIntervalSeconds is <= 0 or > 3600 || double.IsNaN(options.StatusIntervalSeconds))
@@ -126,19 +140,13 @@ public static class SyncCommand
             writer = new LineLogWriter(output, mode == SyncLogFormat.Json ? LineFormat.Json : LineFormat.Text, secrets);
         }
 
-        using var loggerFactory = LoggerFactory.Create(b =>
-        {
-            b.ClearProviders();
-            b.SetMinimumLevel(LogLevel.Information);
-            b.AddFilter("Microsoft.Hosting", LogLevel.Warning); // "Application started. Press Ctrl+C..." is not ours to say
-            b.AddProvider(new LineLoggerProvider(writer, LogLevel.Information,
-                mode == SyncLogFormat.Live ? (level, message) => { if (level >= LogLevel.Warning) recent.Add(message); } : null));
-        });
+        using var loggerFactory = CreateLoggerFactory(writer, secrets,
+            mode == SyncLogFormat.Live ? (level, message) => { if (level >= LogLevel.Warning) recent.Add(message); } : null);
         var log = loggerFactory.CreateLogger("Sluice.Cli.Sync");
 
         try
         {
-            log.LogInformation("sync {Source} -> {Destination} (state {State}{Mode})", ConnectionRedaction.Redact(options.Source),
+            log.LogInformation("sync {Source} -> {Destination} (state {State}{Mode})", Redaction.Redact(options.Source),
                 destination.ToString(), stateDirectory, options.Once ? ", once" : "");
 
             // The source (and the config's names) first: a mistake there ends the run before the destination is created.
@@ -160,8 +168,8 @@ public static class SyncCommand
             }
             await SourcePreflight.CheckDestinationWritableAsync(destination.Path, stop.Token);
 
-            var request = new SyncRequest(config.ConnectorId, options.Source, destination.Path, stateDirectory, filter,
-                config.HashedColumns, config.ChunkSize, config.ParallelSnapshots, options.Once);
+            var request = new SyncRequest(config with { SourceConnectionString = options.Source, DestinationPath = destination.Path },
+                stateDirectory, filter, options.Once);
             var clock = Stopwatch.StartNew();
             await using var engine = await EngineFactory(request, loggerFactory, stop.Token);
             var run = engine.RunAsync(stop.Token);

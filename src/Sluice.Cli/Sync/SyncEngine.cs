@@ -1,19 +1,19 @@
 using Microsoft.Extensions.Logging;
+using Sluice.Replication.Connectors;
 using Sluice.Replication.Discovery;
 
 namespace Sluice.Cli.Sync;
 
-/// <summary>What <c>sluice sync</c> asks the engine to run: one connector.</summary>
-public sealed record SyncRequest(
-    string ConnectorId,
-    string SourceConnectionString,
-    string DestinationPath,
-    string StateDirectory,
-    DiscoveryFilter Filter,
-    IReadOnlyList<string> HashedColumns,
-    int ChunkSize,
-    int ParallelSnapshots,
-    bool Once);
+/// <summary>
+/// What <c>sluice sync</c> asks the engine to run: one connector's <paramref name="Definition"/> (the config file's
+/// settings with the command line's source and destination), its state folder, the blocking filter resolved against the
+/// source (includeColumns included) and whether the run ends once caught up.
+/// </summary>
+public sealed record SyncRequest(ConnectorDefinition Definition, string StateDirectory, DiscoveryFilter Filter, bool Once)
+{
+    /// <summary>The configuration the connector runs with (its state is <c>connector-&lt;id&gt;</c>).</summary>
+    public ConnectorConfig ToConfig() => Definition.ToConfig(Definition.Id, Filter);
+}
 
 /// <summary>One table in the live status.</summary>
 public sealed record SyncTableView(string Table, string State, long RowsCopied, long? RowsEstimated, string? LastError = null);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Sluice.Cli.Sync;
 using Sluice.Replication.Destinations;
 using Sluice.Replication.Verify;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cli.Verify;
 
@@ -43,16 +44,16 @@ public static class VerifyCommand
             var secrets = SourcePreflight.Secrets(cs);
 
             ColumnHashing? hashing = null;
-            if (file.HashedColumns.Count > 0)
+            if (file.HashedColumns is { Count: > 0 } hashedColumns)
             {
                 var stateDirectory = Path.GetFullPath(parse.GetValue(state) ?? spec.Path + ".sluice-state");
                 if (!Directory.Exists(stateDirectory))
                 {
                     throw new CliError($"the config hashes columns, and comparing them needs the connector's salt from its state folder {stateDirectory}, which does not exist: pass the sync's --state", 2);
                 }
-                var salt = await StateStoreSalt.ReadAsync(stateDirectory, file.ConnectorId, ct)
-                    ?? throw new CliError($"no hashing salt for connector '{file.ConnectorId}' in {stateDirectory}: run 'sluice sync' with this config and state folder first", 2);
-                hashing = new ColumnHashing(salt, file.HashedColumns);
+                var salt = await StateStoreSalt.ReadAsync(stateDirectory, file.Id, ct)
+                    ?? throw new CliError($"no hashing salt for connector '{file.Id}' in {stateDirectory}: run 'sluice sync' with this config and state folder first", 2);
+                hashing = new ColumnHashing(salt, hashedColumns);
             }
 
             await using var destinationConnection = await SourcePreflight.OpenDestinationReadOnlyAsync(spec.Path, ct);
@@ -62,7 +63,7 @@ public static class VerifyCommand
                 new VerifyOptions { MaxListed = listed, Hashing = hashing }, ct);
 
             if (parse.GetValue(json)) await output.WriteLineAsync(ToJson(result));
-            else await output.WriteAsync(ConnectionRedaction.Scrub(result.ToText(), secrets));
+            else await output.WriteAsync(Redaction.Scrub(result.ToText(), secrets));
             await output.FlushAsync(ct);
             if (result.Tables.Count == 0) throw new CliError("verify: no table to compare: the source has no table this config allows", 1);
             return result.IsClean ? 0 : DifferencesFound;

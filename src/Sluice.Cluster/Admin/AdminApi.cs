@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Actors.Contracts;
+using Sluice.Replication.Connectors;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cluster.Admin;
 
@@ -213,6 +215,7 @@ public static class AdminApi
             return (null, Results.BadRequest(new ApiError($"{field}: {FirstSentence(ex.Message)}")));
         }
         if (definition is null) return (null, Results.BadRequest(new ApiError("body: a JSON connector definition is required")));
+        request.HttpContext.RequestServices.GetService<SecretSet>()?.AddConnectionString(definition.SourceConnectionString);
         if (id is not null)
         {
             if (!string.IsNullOrEmpty(definition.Id) && definition.Id != id) return (null, Results.BadRequest(new ApiError($"id: '{definition.Id}' differs from the URL's '{id}'")));

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Sluice.Cluster.Admin;
 using Sluice.Cluster.Sharding;
 using Sluice.Host;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cluster.Node;
 
@@ -34,15 +35,8 @@ public static class ClusterNode
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         var level = Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out var l) ? l : LogLevel.Information;
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(c =>
-        {
-            c.SingleLine = true;
-            c.TimestampFormat = "HH:mm:ss.fff ";
-            c.UseUtcTimestamp = true;
-        });
-        builder.Logging.SetMinimumLevel(level);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var secrets = new SecretSet();
+        ConfigureLogging(builder.Logging, level, secrets);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.WebHost.UseUrls($"http://{FormatHost(options.Admin.Address)}:{options.Admin.Port}");
         builder.Services.AddSingleton(options);
@@ -77,7 +71,7 @@ public static class ClusterNode
                 })
                 .WithClustering(new ClusterOptions { SeedNodes = seeds, Roles = options.Node.Roles.ToArray() })
                 .WithShardRegion<ConnectorRegion>(RegionName,
-                    (_, _) => entityId => ConnectorEntity.Props(entityId, loggerFactory, journalHealth),
+                    (_, _) => entityId => ConnectorEntity.Props(entityId, loggerFactory, journalHealth, secrets),
                     new ConnectorMessageExtractor(options.NumberOfShards),
                     new ShardOptions
                     {
@@ -107,6 +101,42 @@ public static class ClusterNode
             options.Admin.Address, options.Admin.Port);
         await app.WaitForShutdownAsync(ct);
         logger.LogInformation("node stopped");
+    }
+
+    /// <summary>
+    /// The node's logging: single-line console output at <paramref name="level"/>, every provider behind the scrubbing
+    /// wrapper (the passwords of the connectors this node has seen, in <paramref name="secrets"/>, and every
+    /// <c>Password=...</c> pair never reach the output). <paramref name="secrets"/> is registered for the admin API.
+    /// </summary>
+    public static void ConfigureLogging(ILoggingBuilder logging, LogLevel level, SecretSet secrets)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(c =>
+        {
+            c.SingleLine = true;
+            c.TimestampFormat = "HH:mm:ss.fff ";
+            c.UseUtcTimestamp = true;
+        });
+        ScrubLogging(logging.Services, secrets);
+        logging.Services.AddSingleton(secrets);
+        logging.SetMinimumLevel(level);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    }
+
+    /// <summary>Wraps every registered <see cref="ILoggerProvider"/> in a <see cref="ScrubbingLoggerProvider"/>.</summary>
+    public static void ScrubLogging(IServiceCollection services, SecretSet secrets)
+    {
+        var providers = services.Where(d => d.ServiceType == typeof(ILoggerProvider) && !d.IsKeyedService).ToList();
+        foreach (var descriptor in providers)
+        {
+            services.Remove(descriptor);
+            services.AddSingleton<ILoggerProvider>(sp => new ScrubbingLoggerProvider(Create(sp, descriptor), secrets));
+        }
+
+        static ILoggerProvider Create(IServiceProvider sp, ServiceDescriptor d) =>
+            d.ImplementationInstance as ILoggerProvider
+            ?? (ILoggerProvider?)d.ImplementationFactory?.Invoke(sp)
+            ?? (ILoggerProvider)ActivatorUtilities.CreateInstance(sp, d.ImplementationType!);
     }
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;

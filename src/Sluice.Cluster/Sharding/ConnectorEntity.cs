@@ -11,6 +11,7 @@ using Sluice.Binlog.Retry;
 using Sluice.Replication.Connectors;
 using Sluice.Replication.Discovery;
 using Sluice.Replication.Values;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cluster.Sharding;
 
@@ -33,6 +34,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
     private readonly ILogger _logger;
     private readonly string _node;
     private readonly JournalHealth? _journal;
+    private readonly SecretSet? _secrets;
     private ConnectorEntityState _state = ConnectorEntityState.Empty;
     private IActorRef? _child;
     private ConnectorRuntime? _runtime;
@@ -67,13 +69,15 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
     /// <summary>The listed names that matched the source at an earlier start (one that disappears later only warns).</summary>
     private IReadOnlySet<string>? _matchedNames;
 
-    public static Props Props(string entityId, ILoggerFactory loggerFactory, JournalHealth? journal = null) =>
-        Akka.Actor.Props.Create(() => new ConnectorEntity(entityId, loggerFactory, journal));
+    /// <param name="secrets">Learns the source password of the definition (null: none), so the node's scrubbing logger masks it.</param>
+    public static Props Props(string entityId, ILoggerFactory loggerFactory, JournalHealth? journal = null, SecretSet? secrets = null) =>
+        Akka.Actor.Props.Create(() => new ConnectorEntity(entityId, loggerFactory, journal, secrets));
 
-    public ConnectorEntity(string entityId, ILoggerFactory loggerFactory, JournalHealth? journal)
+    public ConnectorEntity(string entityId, ILoggerFactory loggerFactory, JournalHealth? journal, SecretSet? secrets = null)
     {
         _id = entityId;
         _journal = journal;
+        _secrets = secrets;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Sluice.ConnectorEntity");
         _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
@@ -135,6 +139,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
     {
         var sender = Sender;
         var definition = define.Definition with { Id = _id };
+        _secrets?.AddConnectionString(definition.SourceConnectionString);
         var errors = definition.Validate();
         if (errors.Count > 0)
         {
@@ -258,6 +263,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         if (_child is not null || _stoppingSelf || !_state.Exists || _state.Paused) return;
         var generation = ++_generation;
         var definition = _state.Definition!;
+        _secrets?.AddConnectionString(definition.SourceConnectionString);
         var names = definition.Names();
         if (!ListsNames(names))
         {
@@ -289,7 +295,7 @@ public sealed class ConnectorEntity : ReceivePersistentActor, IWithTimers
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or OperationCanceledException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or ArgumentException)
         {
-            return new NamesResolved(0, null, [], "source unreachable: " + ConnectorDefinition.RedactPassword(ex.GetBaseException().Message), false);
+            return new NamesResolved(0, null, [], "source unreachable: " + Redaction.Scrub(ex.GetBaseException().Message, Redaction.SecretsOf(connectionString)), false);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed record ConnectorConfig(
     /// <summary>Run the setup checks before anything (a failure stops the connector with one line per problem).</summary>
     public bool RunSetupChecks { get; init; } = true;
 
-    /// <summary>Kill this user's other connections at start (the spec's zombie cleanup; the user must be the connector's own).</summary>
+    /// <summary>Kill this user's other connections at start (zombie cleanup; the user must be the connector's own).</summary>
     public bool KillZombieConnections { get; init; } = true;
 
     /// <summary>The replica server id the binlog client announces (null: random).</summary>

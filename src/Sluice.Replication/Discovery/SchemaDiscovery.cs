@@ -14,7 +14,7 @@ namespace Sluice.Replication.Discovery;
 /// </summary>
 public static class SchemaDiscovery
 {
-    /// <summary>Schemas never replicated (compared case-insensitively): the spec's list plus MariaDB/MySQL's <c>sys</c>.</summary>
+    /// <summary>Schemas never replicated (compared case-insensitively): the server's own and the tool schemas below (docs/spec-coverage.md).</summary>
     public static IReadOnlySet<string> SystemSchemas { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "performance_schema", "information_schema", "mysql", "innodb", "looker_scratch", "percona", "tmp", "sys",

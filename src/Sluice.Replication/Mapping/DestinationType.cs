@@ -1,6 +1,6 @@
 namespace Sluice.Replication.Mapping;
 
-/// <summary>The destination-neutral (Fivetran) data types.</summary>
+/// <summary>The destination-neutral data types (the type table is in docs/spec-coverage.md).</summary>
 public enum DestinationTypeKind
 {
     Boolean,

@@ -1,9 +1,9 @@
 namespace Sluice.Replication.Mapping;
 
-/// <summary>The character sets the spec supports; any other text column fails the table's sync.</summary>
+/// <summary>The character sets Sluice supports; any other text column fails the table's sync.</summary>
 public static class SupportedCharsets
 {
-    /// <summary>The spec's list (<c>utf8</c>, the pre-8.0 name of utf8mb3, is accepted too).</summary>
+    /// <summary>The supported list (<c>utf8</c>, the pre-8.0 name of utf8mb3, is accepted too); see docs/spec-coverage.md.</summary>
     public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "ascii", "big5", "cp1250", "cp1251", "cp1256", "cp1257", "cp850", "cp852", "cp866", "cp932", "euckr",

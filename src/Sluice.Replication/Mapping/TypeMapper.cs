@@ -14,13 +14,13 @@ public sealed record ColumnMapping(SourceColumn Source, DestinationType? Type, s
 public sealed record TableMapping(SourceTable Source, IReadOnlyList<ColumnMapping> Columns, DestinationTable Destination);
 
 /// <summary>
-/// The spec's MySQL → destination type table.
+/// The MySQL → destination type table (docs/spec-coverage.md lists each row and its test).
 /// <list type="bullet">
 /// <item>TINYINT(1) (display width exactly 1, signed or unsigned) → BOOLEAN only when every value is 0 or 1 (an
 /// observed fact: see <see cref="BooleanCheckSql"/>); otherwise, and for every other TINYINT, INTEGER.</item>
 /// <item>SMALLINT (signed/unsigned), MEDIUMINT (signed/unsigned: max 16,777,215 fits), INT → INTEGER;
 /// INT UNSIGNED, BIGINT → LONG; BIGINT UNSIGNED → BIGDECIMAL(20,0); YEAR → INTEGER.</item>
-/// <item>BIT(1) → BOOLEAN. BIT(n&gt;1) is not in the spec: it maps to BINARY (ceil(n/8) big-endian bytes), which is
+/// <item>BIT(1) → BOOLEAN. BIT(n&gt;1), which the product's type table leaves out, maps to BINARY (ceil(n/8) big-endian bytes), which is
 /// lossless for every width up to 64 (LONG could not hold BIT(64) values above 2^63-1).</item>
 /// <item>DECIMAL/NUMERIC(p,s) → BIGDECIMAL(p,s); FLOAT, DOUBLE → DOUBLE.</item>
 /// <item>CHAR, VARCHAR, TINYTEXT, TEXT, MEDIUMTEXT, LONGTEXT, ENUM → STRING; TIME → STRING.</item>

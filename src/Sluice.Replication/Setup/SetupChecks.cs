@@ -6,7 +6,7 @@ using Sluice.Replication.Mapping;
 namespace Sluice.Replication.Setup;
 
 /// <summary>
-/// The checks to pass before replication starts (the spec's setup guide), each failure one line naming the setting and
+/// The checks to pass before replication starts (the source setup README.md describes), each failure one line naming the setting and
 /// the SQL (or configuration step) that fixes it:
 /// <list type="bullet">
 /// <item><c>log_bin</c> ON; <c>binlog_format</c> ROW; <c>binlog_row_image</c> FULL (global values);

@@ -11,12 +11,12 @@ namespace Sluice.Replication.Setup;
 public sealed record KilledConnection(long Id, string Host, string Command, long Seconds);
 
 /// <summary>
-/// The spec's zombie cleanup: at the start of each run, kill every other connection of the replication user (a
+/// Zombie cleanup: at the start of each run, kill every other connection of the replication user (a
 /// crashed earlier run's snapshot queries, binlog dump threads, idle sessions). Any user may kill its own
 /// connections, so no extra privilege is needed.
 /// <para>
 /// This kills ALL of this user's other connections, live ones included: the user must be reserved for this connector
-/// (one user per connector, nobody else logging in as it), as the spec requires. Run it first, before this process
+/// (one user per connector, nobody else logging in as it; docs/spec-coverage.md). Run it first, before this process
 /// opens its own pooled connections, or pass their ids in <c>keep</c>.
 /// </para>
 /// </summary>

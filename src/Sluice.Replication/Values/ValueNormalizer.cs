@@ -13,7 +13,7 @@ namespace Sluice.Replication.Values;
 /// Converts values read by MySqlConnector (with <see cref="SourceConnections"/>' options) into the canonical model
 /// described on <see cref="CanonicalValues"/>.
 /// <para>
-/// Unparsable values (spec): a zero or otherwise invalid DATE, DATETIME or TIMESTAMP becomes null, or the epoch
+/// Unparsable values: a zero or otherwise invalid DATE, DATETIME or TIMESTAMP becomes null, or the epoch
 /// (1970-01-01, 1970-01-01T00:00:00, 1970-01-01T00:00:00Z) when the column is part of the primary key.
 /// </para>
 /// </summary>

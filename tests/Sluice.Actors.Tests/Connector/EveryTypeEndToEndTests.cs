@@ -7,8 +7,8 @@ namespace Sluice.Actors.Tests.Connector;
 /// <summary>
 /// Every column type with its edge values through the whole connector into DuckDB: the same values arrive once by the
 /// snapshot (rows 1..N) and once by the binlog (rows 101..100+N, inserted while streaming); both copies must be
-/// identical in the destination, the destination types must follow the spec's mapping, and verify must pass. Run on a
-/// server logging FULL row metadata and on one with the server's defaults (no charsets or signedness in TABLE_MAP).
+/// identical in the destination, the destination types must follow the type table (docs/spec-coverage.md), and verify must pass.
+/// Run on a server logging FULL row metadata and on one with the server's defaults (no charsets or signedness in TABLE_MAP).
 /// </summary>
 public abstract class EveryTypeEndToEndTests(MariaDbServer server)
 {
@@ -96,7 +96,7 @@ public abstract class EveryTypeEndToEndTests(MariaDbServer server)
             }
         }
 
-        // The spec's type mapping, as DuckDB types.
+        // The type table, as DuckDB types.
         var types = (await harness.QueryDestinationAsync(
                 $"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '{db.Name}' AND table_name = 'every_type'"))
             .ToDictionary(r => (string)r[0]!, r => (string)r[1]!);

@@ -6,7 +6,7 @@ namespace Sluice.Binlog.Tests.Values;
 
 public sealed class CharsetsTests
 {
-    /// <summary>Every charset the spec lists, with a sample string it can represent.</summary>
+    /// <summary>Every supported charset, with a sample string it can represent.</summary>
     public static TheoryData<string, string> SpecCharsets => new()
     {
         { "ascii", "Hello, world 123" },

@@ -1,4 +1,5 @@
 using Sluice.Cli.Sync;
+using Sluice.Replication.Secrets;
 
 namespace Sluice.Cli.Tests.Sync;
 
@@ -10,14 +11,14 @@ public sealed class ConnectionRedactionTests
     [InlineData("Server=db;PASSWORD=\"a;b\"", "Server=db;PASSWORD=***")]
     [InlineData("Server=db;User ID=u", "Server=db;User ID=u")]
     public void Connection_strings_lose_their_password(string input, string expected) =>
-        Assert.Equal(expected, ConnectionRedaction.Redact(input));
+        Assert.Equal(expected, Redaction.Redact(input));
 
     [Fact]
     public void Free_text_loses_literal_passwords_too()
     {
-        var text = ConnectionRedaction.Scrub("login failed for hunter22 (Password=hunter22)", ["hunter22"]);
+        var text = Redaction.Scrub("login failed for hunter22 (Password=hunter22)", ["hunter22"]);
         Assert.DoesNotContain("hunter22", text);
-        Assert.Equal("sync Server=a;Password=*** -> duckdb:x", ConnectionRedaction.Scrub("sync Server=a;Password=zz -> duckdb:x", []));
+        Assert.Equal("sync Server=a;Password=*** -> duckdb:x", Redaction.Scrub("sync Server=a;Password=zz -> duckdb:x", []));
     }
 
     [Fact]

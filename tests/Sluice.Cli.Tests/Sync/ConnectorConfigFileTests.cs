@@ -24,13 +24,13 @@ public sealed class ConnectorConfigFileTests
               "parallelSnapshots": 3,
             }
             """);
-        Assert.Equal("shop-1", config.ConnectorId);
+        Assert.Equal("shop-1", config.Id);
         Assert.Equal(["shop", "crm"], config.IncludeSchemas!);
-        Assert.Equal(["crm.people.email"], config.HashedColumns);
+        Assert.Equal(["crm.people.email"], config.HashedColumns!);
         Assert.Equal(500, config.ChunkSize);
         Assert.Equal(3, config.ParallelSnapshots);
 
-        var filter = config.StaticFilter();
+        var filter = config.Filter();
         Assert.True(filter.IncludesTable(new TableId("shop", "orders")));
         Assert.False(filter.IncludesTable(new TableId("shop", "audit_log")));
         Assert.False(filter.IncludesTable(new TableId("shop", "other")));
@@ -42,7 +42,7 @@ public sealed class ConnectorConfigFileTests
     public void Defaults_without_a_file()
     {
         var config = ConnectorConfigFile.Load(null);
-        Assert.Equal(ConnectorConfigFile.DefaultConnectorId, config.ConnectorId);
+        Assert.Equal(ConnectorConfigFile.DefaultConnectorId, config.Id);
         Assert.Null(config.IncludeSchemas);
         Assert.Equal(10_000, config.ChunkSize);
         Assert.Equal(2, config.ParallelSnapshots);
@@ -84,7 +84,7 @@ public sealed class ConnectorConfigFileTests
     public void The_cluster_definitions_names_are_accepted_as_aliases()
     {
         var config = ConnectorConfigFile.Parse("""{ "id": "shop", "maxParallelSnapshots": 5 }""");
-        Assert.Equal("shop", config.ConnectorId);
+        Assert.Equal("shop", config.Id);
         Assert.Equal(5, config.ParallelSnapshots);
         var error = Assert.Throws<CliError>(() => ConnectorConfigFile.Parse("""{ "parallelSnapshots": 3, "maxParallelSnapshots": 5 }""", "c.json"));
         Assert.Contains("'parallelSnapshots' is given twice", error.Message);

@@ -95,11 +95,14 @@ public sealed class SyncPlumbingTests(MariaDbServer server) : IDisposable
         Assert.DoesNotContain(server.ReplicationPassword, result.Output);
 
         Assert.NotNull(request);
-        Assert.Equal("plumb", request.ConnectorId);
-        Assert.Equal(77, request.ChunkSize);
+        Assert.Equal("plumb", request.Definition.Id);
+        Assert.Equal(77, request.Definition.ChunkSize);
+        Assert.Equal(77, request.ToConfig().ChunkSize);
+        Assert.Equal("plumb", request.ToConfig().Id);
         Assert.True(request.Once);
         Assert.EndsWith("x.duckdb.sluice-state", request.StateDirectory);
-        Assert.Single(request.HashedColumns);
+        Assert.Single(request.Definition.HashedColumns!);
+        Assert.Single(request.ToConfig().HashedColumns);
         // includeColumns became an exclusion of the table's other non-key column.
         Assert.True(request.Filter.ExcludesColumn(new Replication.Discovery.TableId(request.Filter.IncludeSchemas!.Single(), "t"), "secret"));
     }

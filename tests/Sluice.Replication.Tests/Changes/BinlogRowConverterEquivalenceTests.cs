@@ -137,7 +137,7 @@ public abstract class BinlogRowConverterEquivalenceTests(MariaDbServer server, I
         await AssertEquivalentAsync(db, mapping, start, "zero_keys", 3);
     }
 
-    /// <summary>Sample text per spec charset (the spec's list; gb18030 is missing from MariaDB).</summary>
+    /// <summary>Sample text per supported charset (the whole list; gb18030 is missing from MariaDB).</summary>
     private static readonly (string Charset, string Sample)[] Samples =
     [
         ("ascii", "Plain ASCII ~!@#"), ("big5", "繁體中文測試"), ("cp1250", "Zażółć gęślą jaźń"), ("cp1251", "Съешь же ещё"),

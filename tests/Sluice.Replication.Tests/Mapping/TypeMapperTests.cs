@@ -7,7 +7,7 @@ using Sluice.Testing;
 
 namespace Sluice.Replication.Tests.Mapping;
 
-/// <summary>The spec's type mapping table, one row per line, checked on columns created in the real MariaDB.</summary>
+/// <summary>The type table, one row per line, checked on columns created in the real MariaDB.</summary>
 [Collection(MariaDbCollection.Name)]
 public sealed class TypeMapperTests(MariaDbServer server)
 {
@@ -27,7 +27,7 @@ public sealed class TypeMapperTests(MariaDbServer server)
     [InlineData("bigint_", "BIGINT", null, "LONG")]
     [InlineData("bit1", "BIT(1)", null, "BOOLEAN")]
     [InlineData("bit_", "BIT", null, "BOOLEAN")]
-    [InlineData("bit12", "BIT(12)", null, "BINARY")] // not in the spec: BIT(n>1) is BINARY (documented choice)
+    [InlineData("bit12", "BIT(12)", null, "BINARY")] // outside the product's type table: BIT(n>1) is BINARY (documented choice)
     [InlineData("blob_", "BLOB", null, "BINARY")]
     [InlineData("char_", "CHAR(3)", null, "STRING")]
     [InlineData("date_", "DATE", null, "DATE")]
@@ -74,7 +74,7 @@ public sealed class TypeMapperTests(MariaDbServer server)
     [InlineData("varchar_", "VARCHAR(10)", null, "STRING")]
     [InlineData("varbinary_", "VARBINARY(10)", null, "BINARY")]
     [InlineData("year_", "YEAR", null, "INTEGER")]
-    [InlineData("uuid_", "UUID", null, "skip")] // MariaDB-only type, not in the spec
+    [InlineData("uuid_", "UUID", null, "skip")] // MariaDB-only type, outside the type table
     [InlineData("inet6_", "INET6", null, "skip")]
     public async Task Maps_each_spec_type(string table, string definition, string? values, string expected)
     {

@@ -8,13 +8,13 @@ using Xunit.Abstractions;
 namespace Sluice.Replication.Tests.Values;
 
 /// <summary>
-/// Every character set the spec supports: a sample string stored in a MariaDB column of that charset, read through
+/// Every supported character set: a sample string stored in a MariaDB column of that charset, read through
 /// MySqlConnector into canonical values and written to DuckDB, comes back unchanged.
 /// </summary>
 [Collection(MariaDbCollection.Name)]
 public sealed class CharsetRoundTripTests(MariaDbServer server, ITestOutputHelper output)
 {
-    /// <summary>Spec charsets this MariaDB does not provide, with the reason (checked against the server).</summary>
+    /// <summary>Supported charsets this MariaDB does not provide, with the reason (checked against the server).</summary>
     private static readonly Dictionary<string, string> MissingOnMariaDb = new()
     {
         ["gb18030"] = "MariaDB 10.11 has no gb18030 character set (MySQL has it since 5.7.4); it is absent from SHOW CHARACTER SET",

@@ -54,7 +54,7 @@ public sealed class DuckDbDestinationTests : IAsyncLifetime
     [Fact]
     public async Task Spec_example_table_without_primary_key()
     {
-        // Initial sync: the destination table of the spec's example.
+        // Initial sync: the destination table of the documented example (docs/spec-coverage.md).
         await _destination.WriteSnapshotChunkAsync(Products,
             [["Shrink-ray gun", 1L], ["Cookie robot", 2L], ["Boogie robot", 3L]], "snapshot:1");
         Assert.Equal(

@@ -1,11 +1,19 @@
 using System.Text.RegularExpressions;
 using MySqlConnector;
 
-namespace Sluice.Cli.Sync;
+namespace Sluice.Replication.Secrets;
 
-/// <summary>Keeps passwords out of everything <c>sluice</c> prints: connection strings and free text.</summary>
-public static partial class ConnectionRedaction
+/// <summary>
+/// The one place that keeps passwords out of what Sluice prints, logs and answers: connection strings
+/// (<see cref="Redact"/>), free text such as log lines and error messages (<see cref="Scrub"/>), command lines
+/// (<see cref="SecretsInArguments"/>) and SQL statements the binlog carries (<see cref="RedactSql"/>). A redacted value
+/// shows <c>***</c> where the secret was.
+/// </summary>
+public static partial class Redaction
 {
+    /// <summary>What a secret is replaced with.</summary>
+    public const string Mask = "***";
+
     [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PasswordPair();
 
@@ -13,12 +21,30 @@ public static partial class ConnectionRedaction
     [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;\s]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PasswordPairInText();
 
-    /// <summary>The connection string with its password replaced by <c>***</c> (other keys kept, for diagnosis).</summary>
-    public static string Redact(string connectionString) => PasswordPair().Replace(connectionString, m => m.Groups["key"].Value + "***");
+    [GeneratedRegex(@"(?<lead>\bIDENTIFIED\s+(?:VIA|WITH)\s+\S+\s+(?:USING|AS|BY)\s+|\bIDENTIFIED\s+BY\s+(?:PASSWORD\s+)?|\bPASSWORD\s*\(\s*|\bSET\s+PASSWORD\b[^=]*=\s*(?:PASSWORD\s*\(\s*)?)(?<q>['""])(?:\\.|(?!\k<q>).|\k<q>\k<q>)*\k<q>",
+        RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex SqlSecretLiteral();
+
+    /// <summary>
+    /// A statement with its password literals hidden (CREATE/ALTER USER ... IDENTIFIED BY '...', SET PASSWORD ... = '...',
+    /// PASSWORD('...'), IDENTIFIED WITH plugin AS 'hash'), so printing a binlog never prints a secret.
+    /// </summary>
+    public static string RedactSql(string sql) =>
+        sql.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase) || sql.Contains("IDENTIFIED", StringComparison.OrdinalIgnoreCase)
+            ? SqlSecretLiteral().Replace(sql, m => m.Groups["lead"].Value + "'" + Mask + "'")
+            : sql;
+
+    /// <summary>
+    /// The connection string with its password replaced by <c>***</c>, other keys kept for diagnosis. Works on strings
+    /// that do not parse too (every <c>Password=</c>/<c>Pwd=</c> pair is masked).
+    /// </summary>
+    public static string Redact(string connectionString) =>
+        string.IsNullOrEmpty(connectionString) ? connectionString : PasswordPair().Replace(connectionString, m => m.Groups["key"].Value + Mask);
 
     /// <summary>The password in a connection string (null when none or unparsable).</summary>
-    public static string? PasswordOf(string connectionString)
+    public static string? PasswordOf(string? connectionString)
     {
+        if (string.IsNullOrEmpty(connectionString)) return null;
         try
         {
             var password = new MySqlConnectionStringBuilder(connectionString).Password;
@@ -29,6 +55,9 @@ public static partial class ConnectionRedaction
             return null;
         }
     }
+
+    /// <summary>The password of <paramref name="connectionString"/> as a secret list (empty when none).</summary>
+    public static IReadOnlyCollection<string> SecretsOf(string? connectionString) => PasswordOf(connectionString) is { } p ? [p] : [];
 
     /// <summary>
     /// The passwords given anywhere on a command line, also when an unquoted connection string was split by the shell
@@ -60,15 +89,15 @@ public static partial class ConnectionRedaction
     /// Removes secrets from a line: <c>Password=...</c> pairs, and every occurrence of the given literal passwords
     /// (a password that happens to be echoed in an error message, for instance).
     /// </summary>
-    public static string Scrub(string text, IReadOnlyCollection<string> secrets)
+    public static string Scrub(string text, IEnumerable<string>? secrets = null)
     {
         if (string.IsNullOrEmpty(text)) return text;
         var result = text;
-        foreach (var secret in secrets)
+        foreach (var secret in secrets ?? [])
         {
-            if (secret.Length > 0) result = result.Replace(secret, "***", StringComparison.Ordinal);
+            if (secret.Length > 0) result = result.Replace(secret, Mask, StringComparison.Ordinal);
         }
-        return PasswordPairInText().Replace(result, m => m.Groups["key"].Value + "***");
+        return PasswordPairInText().Replace(result, m => m.Groups["key"].Value + Mask);
     }
 
     /// <summary>host:port of a connection string, for messages (never the password).</summary>

@@ -1,16 +1,18 @@
 using System.Text.Json.Serialization;
 using MySqlConnector;
-using Sluice.Replication.Connectors;
 using Sluice.Replication.Discovery;
+using Sluice.Replication.Secrets;
 
-namespace Sluice.Actors.Contracts;
+namespace Sluice.Replication.Connectors;
 
 /// <summary>
-/// A connector as users define it (the admin API's and <c>sluice ctl connector create -f FILE</c>'s JSON): plain,
-/// JSON-friendly data, persisted by the connector's sharded entity (so an entity re-created on another node knows its
-/// configuration from its own journal) and turned into a <see cref="ConnectorConfig"/> to run. Its rules and limits
-/// are <see cref="ConnectorRules"/>, the same as <c>sluice sync --config</c>'s; <c>maxParallelSnapshots</c> (the name
-/// journals written earlier hold) and <c>connectorId</c> are accepted as aliases of <c>parallelSnapshots</c> and <c>id</c>.
+/// The one definition of a connector, whoever writes it: the admin API's and <c>sluice ctl connector create -f FILE</c>'s
+/// JSON, the config file of <c>sluice sync --config</c> (read by the CLI's ConnectorConfigFile, with the source and
+/// destination from the command line) and the cluster journal (the connector entity persists it, so an entity
+/// re-created on another node knows its configuration). Plain, JSON-friendly data, turned into a
+/// <see cref="ConnectorConfig"/> to run. Its rules and limits are <see cref="ConnectorRules"/> (<see cref="Validate"/>);
+/// <c>maxParallelSnapshots</c> (the name journals written earlier hold) and <c>connectorId</c> are accepted as aliases
+/// of <c>parallelSnapshots</c> and <c>id</c>.
 /// </summary>
 public sealed record ConnectorDefinition
 {
@@ -89,15 +91,23 @@ public sealed record ConnectorDefinition
             }
             catch (ArgumentException ex)
             {
-                errors.Add($"'sourceConnectionString' is not a valid connection string ({RedactPassword(ex.Message)}): write it like \"Server=db;User ID=...;Password=...\"");
+                errors.Add($"'sourceConnectionString' is not a valid connection string ({Redaction.Scrub(ex.Message, Redaction.SecretsInArguments([SourceConnectionString]))}): write it like \"Server=db;User ID=...;Password=...\"");
             }
         }
         if (string.IsNullOrWhiteSpace(DestinationPath)) errors.Add("'destinationPath' is required: give the DuckDB file's path");
-        var rules = ConnectorRules.Validate(Id, ChunkSize, ParallelSnapshots, IncludeSchemas, ExcludeSchemas, IncludeTables, ExcludeTables,
-            IncludeColumns, ExcludeColumns, HashedColumns, idField: "id");
-        errors.AddRange(rules.Where(e => !e.StartsWith("'id'", StringComparison.Ordinal)));
+        errors.AddRange(ValidateSettings());
         return errors;
     }
+
+    /// <summary>
+    /// The problems of the parts that need neither the source nor the destination (limits, name shapes, hashed columns
+    /// that are also excluded): what a config file, which leaves both to the command line, must pass.
+    /// </summary>
+    public IReadOnlyList<string> ValidateSettings() =>
+        ConnectorRules.Validate(Id, ChunkSize, ParallelSnapshots, IncludeSchemas, ExcludeSchemas, IncludeTables, ExcludeTables,
+            IncludeColumns, ExcludeColumns, HashedColumns, idField: "id")
+            .Where(e => !e.StartsWith("'id'", StringComparison.Ordinal))
+            .ToList();
 
     /// <summary>Why <paramref name="id"/> cannot name a connector (one line), or null.</summary>
     public static string? IdProblem(string id) => ConnectorRules.IdProblem(id, "id");
@@ -131,20 +141,5 @@ public sealed record ConnectorDefinition
         };
 
     /// <summary>This definition with the source password replaced by <c>***</c> (for API answers and logs).</summary>
-    public ConnectorDefinition Redacted() => this with { SourceConnectionString = RedactPassword(SourceConnectionString) };
-
-    /// <summary>Replaces the password of a MySqlConnector connection string by <c>***</c>; an unparsable string is hidden whole.</summary>
-    public static string RedactPassword(string connectionString)
-    {
-        try
-        {
-            var builder = new MySqlConnectionStringBuilder(connectionString);
-            if (!string.IsNullOrEmpty(builder.Password)) builder.Password = "***";
-            return builder.ConnectionString;
-        }
-        catch (ArgumentException)
-        {
-            return "***";
-        }
-    }
+    public ConnectorDefinition Redacted() => this with { SourceConnectionString = Redaction.Redact(SourceConnectionString) };
 }

@@ -1,6 +1,6 @@
-using Sluice.Cli.Binlog;
+using Sluice.Replication.Secrets;
 
-namespace Sluice.Cli.Tests.Binlog;
+namespace Sluice.Replication.Tests.Secrets;
 
 public sealed class SqlRedactionTests
 {
@@ -12,11 +12,11 @@ public sealed class SqlRedactionTests
     [InlineData("CREATE USER u IDENTIFIED VIA mysql_native_password USING PASSWORD('pw')", "CREATE USER u IDENTIFIED VIA mysql_native_password USING PASSWORD('***')")]
     [InlineData("SET PASSWORD FOR 'u'@'%' = PASSWORD('pw')", "SET PASSWORD FOR 'u'@'%' = PASSWORD('***')")]
     [InlineData("SET PASSWORD = 'pw'", "SET PASSWORD = '***'")]
-    public void Password_literals_are_hidden(string sql, string expected) => Assert.Equal(expected, SqlRedaction.Redact(sql));
+    public void Password_literals_are_hidden(string sql, string expected) => Assert.Equal(expected, Redaction.RedactSql(sql));
 
     [Theory]
     [InlineData("CREATE TABLE t (password VARCHAR(20))")]
     [InlineData("INSERT INTO users (name) VALUES ('identified')")]
     [InlineData("ALTER TABLE t ADD COLUMN c INT")]
-    public void Other_statements_are_unchanged(string sql) => Assert.Equal(sql, SqlRedaction.Redact(sql));
+    public void Other_statements_are_unchanged(string sql) => Assert.Equal(sql, Redaction.RedactSql(sql));
 }
