@@ -893,35 +893,14 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _runtime.OnStatus?.Invoke(BuildStatus());
     }
 
-    private ConnectorStatus BuildStatus()
-    {
-        var order = _tables.Count > 0
-            ? _tables.OrderBy(p => p.Value.Source.ApproximateBytes).Select(p => p.Key).ToList()
-            : _state.Tables.Values.Select(t => t.Table).ToList();
-        var tables = new List<TableStatus>(order.Count);
-        foreach (var id in order)
-        {
-            if (_state.Table(id) is not { } progress) continue;
-            _tables.TryGetValue(id, out var runtime);
-            var state = progress.Phase switch
-            {
-                TablePhase.Pending => "pending",
-                TablePhase.Snapshotting => "snapshotting",
-                TablePhase.Streaming => "streaming",
-                _ => "resyncing",
-            };
-            var rows = runtime?.LiveRowsCopied ?? progress.RowsCopied;
-            tables.Add(new TableStatus(id.ToString(), state, rows, progress.RowsEstimated > 0 ? progress.RowsEstimated : null, runtime?.LastError));
-        }
-        TimeSpan? lag = _readerStats is not { } stats || !_pipelineUp ? null
-            : stats.CaughtUp ? TimeSpan.Zero
-            : stats.LastEventTime is { } time ? DateTimeOffset.UtcNow - time : null;
-        if (lag < TimeSpan.Zero) lag = TimeSpan.Zero;
-        var events = _state.Events.Select(e => e.ToString()).Concat(_transientEvents).ToList();
-        return new ConnectorStatus(_phase.Render(), tables, _state.Checkpoint, lag, Math.Round(_rate.PerSecond, 1), _lastError, events)
-        {
-            Buffers = _readerStats is { } s ? new StreamBuffers(s.MaxInFlightBatches, s.MaxInFlightBatchesSeen, s.MaxBatchRowChanges, s.MaxBatchRowChangesSeen) : null,
-            RowChangesApplied = _readerStats?.RowChangesApplied ?? 0,
-        };
-    }
+    private ConnectorStatus BuildStatus() => ConnectorStatusBuilder.Build(new StatusInputs(
+        _phase,
+        _state,
+        [.. _tables.OrderBy(p => p.Value.Source.ApproximateBytes).Select(p => p.Key)],
+        _tables.ToDictionary(p => p.Key, p => new TableLiveProgress(p.Value.LiveRowsCopied, p.Value.LastError)),
+        _readerStats,
+        _pipelineUp,
+        _rate.PerSecond,
+        _lastError,
+        _transientEvents), DateTimeOffset.UtcNow);
 }
