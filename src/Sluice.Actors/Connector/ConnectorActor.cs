@@ -46,7 +46,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts = new();
     private readonly Dictionary<TableId, TableRuntime> _tables = [];
-    private readonly List<TableId> _snapshotQueue = [];
+    private SnapshotScheduler _snapshots;
     private readonly HashSet<TableId> _preparing = [];
     private readonly List<string> _transientEvents = [];
     private ConnectorState _state = ConnectorState.Empty;
@@ -77,7 +77,6 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         public int Generation { get; set; }
         public IActorRef? Merge { get; set; }
         public IActorRef? Snapshot { get; set; }
-        public int SnapshotFailures { get; set; }
         public string? LastError { get; set; }
         public long? LiveRowsCopied { get; set; }
     }
@@ -109,6 +108,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     public ConnectorActor(ConnectorConfig config, ConnectorRuntime runtime)
     {
         _config = config;
+        _snapshots = new SnapshotScheduler(Math.Max(1, config.MaxParallelSnapshots));
         _runtime = runtime;
         _logger = runtime.LoggerFactory.CreateLogger("Sluice.Connector");
 
@@ -133,12 +133,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Command<SnapshotFailed>(OnSnapshotFailed);
         Command<RetrySnapshot>(r =>
         {
-            if (_pipelineUp && _state.Table(r.Table) is { Phase: not TablePhase.Streaming } && !_snapshotQueue.Contains(r.Table)
-                && _tables.TryGetValue(r.Table, out var t) && t.Snapshot is null && !_preparing.Contains(r.Table))
-            {
-                _snapshotQueue.Add(r.Table);
-                StartSnapshots();
-            }
+            if (!_pipelineUp || _preparing.Contains(r.Table)) return;
+            _snapshots = _snapshots.RetryDue(r.Table);
+            StartSnapshots();
         });
         Command<ResyncTable>(OnResyncTable);
         Command<TableCreated>(OnTableCreated);
@@ -399,14 +396,11 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Context.Watch(_reader);
         _reached = _state.Checkpoint;
 
-        _snapshotQueue.Clear();
-        foreach (var (id, _) in _tables.OrderBy(p => p.Value.Source.ApproximateBytes).ThenBy(p => p.Value.Source.ApproximateRows))
-        {
-            if (_state.Table(id) is { Phase: not TablePhase.Streaming }) _snapshotQueue.Add(id);
-        }
-        _phase = _snapshotQueue.Count > 0 ? ConnectorPhase.Snapshotting : ConnectorPhase.Streaming;
+        _snapshots = _snapshots.Plan(_tables.Values.Where(t => _state.Table(t.Source.Id) is { Phase: not TablePhase.Streaming })
+            .Select(t => new SnapshotCandidate(t.Source.Id, t.Source.ApproximateBytes, t.Source.ApproximateRows)));
+        _phase = _snapshots.Queue.Count > 0 ? ConnectorPhase.Snapshotting : ConnectorPhase.Streaming;
         ConnectorLog.Streaming(_logger,
-            _config.Id, _state.Checkpoint, _tables.Count, _snapshotQueue.Count);
+            _config.Id, _state.Checkpoint, _tables.Count, _snapshots.Queue.Count);
         StartSnapshots();
         CheckOnceDone();
     }
@@ -422,18 +416,23 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void StartSnapshots()
     {
         if (!_pipelineUp || _stopping) return;
-        var running = _tables.Values.Count(t => t.Snapshot is not null);
-        while (running < _config.MaxParallelSnapshots && _snapshotQueue.Count > 0)
+        while (true)
         {
-            var id = _snapshotQueue[0];
-            _snapshotQueue.RemoveAt(0);
-            if (!_tables.TryGetValue(id, out var table) || table.Merge is null || table.Snapshot is not null) continue;
-            if (_state.Table(id) is not { Phase: not TablePhase.Streaming } progress) continue;
-            table.Snapshot = Context.ActorOf(TableSnapshotActor.Props(table.Mapping!, _config.SourceConnectionString, _config.ChunkSize,
-                progress.LastKey, progress.RowsCopied, table.Merge, Self), $"snapshot-{_pipelineGeneration}-{Guid.NewGuid():N}"[..40]);
-            Context.Watch(table.Snapshot);
-            table.LiveRowsCopied = null;
-            running++;
+            (_snapshots, var start) = _snapshots.TakeStartable();
+            if (start.Count == 0) return;
+            foreach (var id in start)
+            {
+                if (!_tables.TryGetValue(id, out var table) || table.Snapshot is not null) continue;
+                if (table.Merge is null || _state.Table(id) is not { Phase: not TablePhase.Streaming } progress)
+                {
+                    _snapshots = _snapshots.Remove(id);
+                    continue;
+                }
+                table.Snapshot = Context.ActorOf(TableSnapshotActor.Props(table.Mapping!, _config.SourceConnectionString, _config.ChunkSize,
+                    progress.LastKey, progress.RowsCopied, table.Merge, Self), $"snapshot-{_pipelineGeneration}-{Guid.NewGuid():N}"[..40]);
+                Context.Watch(table.Snapshot);
+                table.LiveRowsCopied = null;
+            }
         }
     }
 
@@ -486,7 +485,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     /// <summary>Stops the table's merge and snapshot actors and its routing.</summary>
     private void DetachTable(TableId id)
     {
-        _snapshotQueue.Remove(id);
+        _snapshots = _snapshots.Remove(id);
         if (!_tables.TryGetValue(id, out var table)) return;
         _reader?.Tell(new RemoveRoute(id));
         if (table.Merge is { } merge)
@@ -567,7 +566,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             if (!_pipelineUp) return;
             runtime.Merge = SpawnMerge(runtime, _pipelineGeneration, _tables.Count);
             _reader?.Tell(new AddRoute(prepared.Table, runtime.Merge));
-            _snapshotQueue.Add(prepared.Table);
+            _snapshots = _snapshots.Enqueue(prepared.Table);
             if (_phase == ConnectorPhase.Streaming) _phase = ConnectorPhase.Snapshotting;
             StartSnapshots();
         });
@@ -624,17 +623,17 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 Context.Unwatch(snapshot);
                 Context.Stop(snapshot);
                 table.Snapshot = null;
-                table.SnapshotFailures = 0;
+                _snapshots = _snapshots.Completed(done.Table);
                 table.LastError = null;
                 table.LiveRowsCopied = null;
                 ConnectorLog.TableCopied(_logger, done.Table.ToString(), done.RowsCopied);
-                if (_snapshotQueue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == ConnectorPhase.Snapshotting) _phase = ConnectorPhase.Streaming;
+                if (_snapshots.Queue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == ConnectorPhase.Snapshotting) _phase = ConnectorPhase.Streaming;
                 StartSnapshots();
                 CheckOnceDone();
             });
             return;
         }
-        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () => table.SnapshotFailures = 0);
+        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () => _snapshots = _snapshots.Progressed(done.Table));
     }
 
     private void OnSnapshotFailed(SnapshotFailed failed)
@@ -647,9 +646,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void SnapshotFailedRetry(TableId id, TableRuntime table, string error)
     {
-        table.SnapshotFailures++;
+        (_snapshots, var failures) = _snapshots.Failed(id);
         table.LastError = error;
-        Decide(new ConnectorInput.SnapshotFailed(id, error, FailureKind.Transient, table.SnapshotFailures));
+        Decide(new ConnectorInput.SnapshotFailed(id, error, FailureKind.Transient, failures));
     }
 
     // ------------------------------------------------------------------ failures
@@ -716,7 +715,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             table.Merge = null;
             table.Snapshot = null;
         }
-        _snapshotQueue.Clear();
+        _snapshots = new SnapshotScheduler(_snapshots.MaxParallel);
         _preparing.Clear();
     }
 
@@ -786,7 +785,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private ConnectorContext DecisionContext() => new(
         _runtime.Once, DateTimeOffset.UtcNow, new RetryPolicy(_config.MinRestartDelay, _config.MaxRestartDelay), Random.Shared.NextDouble(),
         _pipelineFailures, _stopping, _pipelineUp, [.. _tables.Keys, .. _preparing],
-        _preparing.Count > 0 || _snapshotQueue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null),
+        _preparing.Count > 0 || _snapshots.Queue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null),
         _reached, _target, _lastCheckpointPersist, _config.CheckpointInterval);
 
     private void Decide(ConnectorInput input) => Run(ConnectorDecider.Decide(_state, input, DecisionContext()));
@@ -808,7 +807,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 Timers.StartSingleTimer("restart", new RestartPipeline(_pipelineGeneration), restart.Delay);
                 break;
             case ConnectorEffect.ScheduleSnapshotRetry retry:
-                ConnectorLog.SnapshotFailed(_logger, retry.Table.ToString(), _tables.GetValueOrDefault(retry.Table)?.SnapshotFailures ?? 0, retry.Delay,
+                ConnectorLog.SnapshotFailed(_logger, retry.Table.ToString(), _snapshots.Failures.GetValueOrDefault(retry.Table), retry.Delay,
                     _tables.GetValueOrDefault(retry.Table)?.LastError ?? "");
                 Timers.StartSingleTimer("retry-" + retry.Table, new RetrySnapshot(retry.Table), retry.Delay);
                 break;

@@ -75,15 +75,21 @@ public sealed record SnapshotScheduler
     /// </summary>
     public (SnapshotScheduler Next, int Failures, TimeSpan Delay) Failed(TableId table, RetryPolicy policy, double draw)
     {
+        var (next, failures) = Failed(table);
+        return (next, failures, policy.Delay(failures, draw));
+    }
+
+    /// <summary>As <see cref="Failed(TableId, RetryPolicy, double)"/>, for a caller that computes the delay itself.</summary>
+    public (SnapshotScheduler Next, int Failures) Failed(TableId table)
+    {
         var failures = Failures.GetValueOrDefault(table) + 1;
-        var next = this with
+        return (this with
         {
             Running = Running.Remove(table),
             Queue = Queue.Remove(table),
             BackingOff = BackingOff.Add(table),
             Failures = Failures.SetItem(table, failures),
-        };
-        return (next, failures, policy.Delay(failures, draw));
+        }, failures);
     }
 
     /// <summary>The backoff of <paramref name="table"/> ended: it is queued again at the end (if it was still waiting).</summary>
