@@ -615,25 +615,21 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnChunkDone(ChunkDone done)
     {
         if (!_tables.TryGetValue(done.Table, out var table) || !Sender.Equals(table.Snapshot)) return;
-        var snapshot = Sender;
         if (done.IsLast)
         {
-            PersistEvents([new TableSnapshotCompleted(done.Table, done.RowsCopied)], () =>
-            {
-                Context.Unwatch(snapshot);
-                Context.Stop(snapshot);
-                table.Snapshot = null;
-                _snapshots = _snapshots.Completed(done.Table);
-                table.LastError = null;
-                table.LiveRowsCopied = null;
-                ConnectorLog.TableCopied(_logger, done.Table.ToString(), done.RowsCopied);
-                if (_snapshots.Queue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == ConnectorPhase.Snapshotting) _phase = ConnectorPhase.Streaming;
-                StartSnapshots();
-                CheckOnceDone();
-            });
-            return;
+            Context.Unwatch(Sender);
+            Context.Stop(Sender);
+            table.Snapshot = null;
+            table.LastError = null;
+            table.LiveRowsCopied = null;
+            _snapshots = _snapshots.Completed(done.Table);
+            ConnectorLog.TableCopied(_logger, done.Table.ToString(), done.RowsCopied);
         }
-        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () => _snapshots = _snapshots.Progressed(done.Table));
+        else
+        {
+            _snapshots = _snapshots.Progressed(done.Table);
+        }
+        Decide(new ConnectorInput.ChunkDone(done.Table, done.LastKey, done.RowsCopied, done.IsLast));
     }
 
     private void OnSnapshotFailed(SnapshotFailed failed)
