@@ -118,8 +118,16 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         });
         Recover<IConnectorEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => Self.Tell(new RestartPipeline(0)));
+        Running();
+    }
 
-        Command<RestartPipeline>(r => r.Generation == _pipelineGeneration && !_stopping, _ => StartPipeline());
+    /// <summary>
+    /// The behaviour of the phases before a stop (starting, snapshotting, streaming, restarting: they differ only in
+    /// <see cref="ConnectorPhase"/> and the decider's context).
+    /// </summary>
+    private void Running()
+    {
+        Command<RestartPipeline>(r => r.Generation == _pipelineGeneration, _ => StartPipeline());
         Command<Discovered>(OnDiscovered);
         Command<DestinationReady>(OnDestinationReady);
         Command<StartFailed>(f => OnStartFailed(f.Error));
@@ -152,6 +160,20 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Command<Tick>(_ => OnTick());
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => ConnectorLog.SnapshotSaveFailed(_logger, f.Cause, _config.Id));
+    }
+
+    /// <summary>
+    /// The behaviour once a stop began (asked, completed, failed, or a state store failure): the pipeline is torn down,
+    /// the checkpoint persisted and the destination closed; results of the run that is ending are ignored.
+    /// </summary>
+    private void Stopping()
+    {
+        Command<DestinationClosed>(_ => Finish());
+        Command<GetConnectorStatus>(_ => Sender.Tell(BuildStatus()));
+        Command<Tick>(_ => OnTick());
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => ConnectorLog.SnapshotSaveFailed(_logger, f.Cause, _config.Id));
+        CommandAny(_ => { });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -213,6 +235,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _stateStoreError = $"state store: {what}: {cause.GetBaseException().Message}; check the state directory or "
             + "database (reachable, writable, not full), then run again";
         _stopping = true;
+        Become(Stopping);
         _lastError = _stateStoreError;
         ConnectorLog.StateStoreFailed(_logger, _config.Id, _stateStoreError);
         TearDownPipeline();
@@ -438,7 +461,6 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnStartFailed(Exception error)
     {
-        if (_stopping) return;
         Decide(new ConnectorInput.StartFailed(error));
         _pipelineFailures++;
     }
@@ -536,7 +558,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnTablePrepared(TablePrepared prepared)
     {
-        if (!_preparing.Remove(prepared.Table) || _stopping) return;
+        if (!_preparing.Remove(prepared.Table)) return;
         var now = DateTimeOffset.UtcNow;
         if (prepared.Prepared is not { } table)
         {
@@ -574,7 +596,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnTablePrepareFailed(TablePrepareFailed failed)
     {
-        if (!_preparing.Remove(failed.Table) || _stopping) return;
+        if (!_preparing.Remove(failed.Table)) return;
         var error = failed.Error.GetBaseException().Message;
         ConnectorLog.PrepareFailed(_logger, failed.Table.ToString(), error);
         AddTransient("table_error", failed.Table.ToString(), error);
@@ -655,7 +677,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         if (actor.Equals(_reader))
         {
             _reader = null;
-            if (!_stopping && _pipelineUp) OnPipelineFailed("binlog reader", new InvalidOperationException("the binlog reader stopped"));
+            if (_pipelineUp) OnPipelineFailed("binlog reader", new InvalidOperationException("the binlog reader stopped"));
             return;
         }
         foreach (var (id, table) in _tables)
@@ -663,13 +685,13 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             if (actor.Equals(table.Merge))
             {
                 table.Merge = null;
-                if (!_stopping) OnPipelineFailed("merge " + id, new InvalidOperationException($"the merge actor of {id} stopped"));
+                OnPipelineFailed("merge " + id, new InvalidOperationException($"the merge actor of {id} stopped"));
                 return;
             }
             if (actor.Equals(table.Snapshot))
             {
                 table.Snapshot = null;
-                if (!_stopping) SnapshotFailedRetry(id, table, "the snapshot actor stopped unexpectedly");
+                SnapshotFailedRetry(id, table, "the snapshot actor stopped unexpectedly");
                 return;
             }
         }
@@ -733,6 +755,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     {
         if (_stopping) return;
         _stopping = true;
+        Become(Stopping);
         _phase = ConnectorPhase.Stopping;
         var wasUp = _pipelineUp;
         TearDownPipeline();
