@@ -46,7 +46,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts = new();
     private readonly Dictionary<TableId, TableRuntime> _tables = [];
-    private readonly List<TableId> _snapshotQueue = [];
+    private SnapshotScheduler _snapshots;
     private readonly HashSet<TableId> _preparing = [];
     private readonly List<string> _transientEvents = [];
     private ConnectorState _state = ConnectorState.Empty;
@@ -77,7 +77,6 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         public int Generation { get; set; }
         public IActorRef? Merge { get; set; }
         public IActorRef? Snapshot { get; set; }
-        public int SnapshotFailures { get; set; }
         public string? LastError { get; set; }
         public long? LiveRowsCopied { get; set; }
     }
@@ -112,6 +111,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     public ConnectorActor(ConnectorConfig config, ConnectorRuntime runtime)
     {
         _config = config;
+        _snapshots = new SnapshotScheduler(Math.Max(1, config.MaxParallelSnapshots));
         _runtime = runtime;
         _logger = runtime.LoggerFactory.CreateLogger("Sluice.Connector");
 
@@ -121,8 +121,16 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         });
         Recover<IConnectorEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => Self.Tell(new RestartPipeline(0)));
+        Running();
+    }
 
-        Command<RestartPipeline>(r => r.Generation == _pipelineGeneration && !_stopping, _ => StartPipeline());
+    /// <summary>
+    /// The behaviour of the phases before a stop (starting, snapshotting, streaming, restarting: they differ only in
+    /// <see cref="ConnectorPhase"/> and the decider's context).
+    /// </summary>
+    private void Running()
+    {
+        Command<RestartPipeline>(r => r.Generation == _pipelineGeneration, _ => StartPipeline());
         Command<Discovered>(OnDiscovered);
         Command<DestinationReady>(OnDestinationReady);
         Command<StartFailed>(f => OnStartFailed(f.Error));
@@ -136,12 +144,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Command<SnapshotFailed>(OnSnapshotFailed);
         Command<RetrySnapshot>(r =>
         {
-            if (_pipelineUp && _state.Table(r.Table) is { Phase: not TablePhase.Streaming } && !_snapshotQueue.Contains(r.Table)
-                && _tables.TryGetValue(r.Table, out var t) && t.Snapshot is null && !_preparing.Contains(r.Table))
-            {
-                _snapshotQueue.Add(r.Table);
-                StartSnapshots();
-            }
+            if (!_pipelineUp || _preparing.Contains(r.Table)) return;
+            _snapshots = _snapshots.RetryDue(r.Table);
+            StartSnapshots();
         });
         Command<ResyncTable>(OnResyncTable);
         Command<TableCreated>(OnTableCreated);
@@ -158,6 +163,20 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Command<Tick>(_ => OnTick());
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => ConnectorLog.SnapshotSaveFailed(_logger, f.Cause, _config.Id));
+    }
+
+    /// <summary>
+    /// The behaviour once a stop began (asked, completed, failed, or a state store failure): the pipeline is torn down,
+    /// the checkpoint persisted and the destination closed; results of the run that is ending are ignored.
+    /// </summary>
+    private void Stopping()
+    {
+        Command<DestinationClosed>(_ => Finish());
+        Command<GetConnectorStatus>(_ => Sender.Tell(BuildStatus()));
+        Command<Tick>(_ => OnTick());
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => ConnectorLog.SnapshotSaveFailed(_logger, f.Cause, _config.Id));
+        CommandAny(_ => { });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -219,6 +238,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _stateStoreError = $"state store: {what}: {cause.GetBaseException().Message}; check the state directory or "
             + "database (reachable, writable, not full), then run again";
         _stopping = true;
+        Become(Stopping);
         _lastError = _stateStoreError;
         ConnectorLog.StateStoreFailed(_logger, _config.Id, _stateStoreError);
         TearDownPipeline();
@@ -405,14 +425,11 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         Context.Watch(_reader);
         _reached = _state.Checkpoint;
 
-        _snapshotQueue.Clear();
-        foreach (var (id, _) in _tables.OrderBy(p => p.Value.Source.ApproximateBytes).ThenBy(p => p.Value.Source.ApproximateRows))
-        {
-            if (_state.Table(id) is { Phase: not TablePhase.Streaming }) _snapshotQueue.Add(id);
-        }
-        _phase = _snapshotQueue.Count > 0 ? ConnectorPhase.Snapshotting : ConnectorPhase.Streaming;
+        _snapshots = _snapshots.Plan(_tables.Values.Where(t => _state.Table(t.Source.Id) is { Phase: not TablePhase.Streaming })
+            .Select(t => new SnapshotCandidate(t.Source.Id, t.Source.ApproximateBytes, t.Source.ApproximateRows)));
+        _phase = _snapshots.Queue.Count > 0 ? ConnectorPhase.Snapshotting : ConnectorPhase.Streaming;
         ConnectorLog.Streaming(_logger,
-            _config.Id, _state.Checkpoint, _tables.Count, _snapshotQueue.Count);
+            _config.Id, _state.Checkpoint, _tables.Count, _snapshots.Queue.Count);
         StartSnapshots();
         CheckOnceDone();
     }
@@ -428,24 +445,28 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void StartSnapshots()
     {
         if (!_pipelineUp || _stopping) return;
-        var running = _tables.Values.Count(t => t.Snapshot is not null);
-        while (running < _config.MaxParallelSnapshots && _snapshotQueue.Count > 0)
+        while (true)
         {
-            var id = _snapshotQueue[0];
-            _snapshotQueue.RemoveAt(0);
-            if (!_tables.TryGetValue(id, out var table) || table.Merge is null || table.Snapshot is not null) continue;
-            if (_state.Table(id) is not { Phase: not TablePhase.Streaming } progress) continue;
-            table.Snapshot = Context.ActorOf(TableSnapshotActor.Props(table.Mapping!, _config.SourceConnectionString, _config.ChunkSize,
-                progress.LastKey, progress.RowsCopied, table.Merge, Self), $"snapshot-{_pipelineGeneration}-{Guid.NewGuid():N}"[..40]);
-            Context.Watch(table.Snapshot);
-            table.LiveRowsCopied = null;
-            running++;
+            (_snapshots, var start) = _snapshots.TakeStartable();
+            if (start.Count == 0) return;
+            foreach (var id in start)
+            {
+                if (!_tables.TryGetValue(id, out var table) || table.Snapshot is not null) continue;
+                if (table.Merge is null || _state.Table(id) is not { Phase: not TablePhase.Streaming } progress)
+                {
+                    _snapshots = _snapshots.Remove(id);
+                    continue;
+                }
+                table.Snapshot = Context.ActorOf(TableSnapshotActor.Props(table.Mapping!, _config.SourceConnectionString, _config.ChunkSize,
+                    progress.LastKey, progress.RowsCopied, table.Merge, Self), $"snapshot-{_pipelineGeneration}-{Guid.NewGuid():N}"[..40]);
+                Context.Watch(table.Snapshot);
+                table.LiveRowsCopied = null;
+            }
         }
     }
 
     private void OnStartFailed(Exception error)
     {
-        if (_stopping) return;
         Decide(new ConnectorInput.StartFailed(error));
         _pipelineFailures++;
     }
@@ -492,7 +513,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     /// <summary>Stops the table's merge and snapshot actors and its routing.</summary>
     private void DetachTable(TableId id)
     {
-        _snapshotQueue.Remove(id);
+        _snapshots = _snapshots.Remove(id);
         if (!_tables.TryGetValue(id, out var table)) return;
         _reader?.Tell(new RemoveRoute(id));
         if (table.Merge is { } merge)
@@ -543,7 +564,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnTablePrepared(TablePrepared prepared)
     {
-        if (!_preparing.Remove(prepared.Table) || _stopping) return;
+        if (!_preparing.Remove(prepared.Table)) return;
         var now = DateTimeOffset.UtcNow;
         if (prepared.Prepared is not { } table)
         {
@@ -573,7 +594,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             if (!_pipelineUp) return;
             runtime.Merge = SpawnMerge(runtime, _pipelineGeneration, _tables.Count);
             _reader?.Tell(new AddRoute(prepared.Table, runtime.Merge));
-            _snapshotQueue.Add(prepared.Table);
+            _snapshots = _snapshots.Enqueue(prepared.Table);
             if (_phase == ConnectorPhase.Streaming) _phase = ConnectorPhase.Snapshotting;
             StartSnapshots();
         });
@@ -581,7 +602,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void OnTablePrepareFailed(TablePrepareFailed failed)
     {
-        if (!_preparing.Remove(failed.Table) || _stopping) return;
+        if (!_preparing.Remove(failed.Table)) return;
         var error = failed.Error.GetBaseException().Message;
         ConnectorLog.PrepareFailed(_logger, failed.Table.ToString(), error);
         AddTransient("table_error", failed.Table.ToString(), error);
@@ -622,25 +643,21 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private void OnChunkDone(ChunkDone done)
     {
         if (!_tables.TryGetValue(done.Table, out var table) || !Sender.Equals(table.Snapshot)) return;
-        var snapshot = Sender;
         if (done.IsLast)
         {
-            PersistEvents([new TableSnapshotCompleted(done.Table, done.RowsCopied)], () =>
-            {
-                Context.Unwatch(snapshot);
-                Context.Stop(snapshot);
-                table.Snapshot = null;
-                table.SnapshotFailures = 0;
-                table.LastError = null;
-                table.LiveRowsCopied = null;
-                ConnectorLog.TableCopied(_logger, done.Table.ToString(), done.RowsCopied);
-                if (_snapshotQueue.Count == 0 && _tables.Values.All(t => t.Snapshot is null) && _phase == ConnectorPhase.Snapshotting) _phase = ConnectorPhase.Streaming;
-                StartSnapshots();
-                CheckOnceDone();
-            });
-            return;
+            Context.Unwatch(Sender);
+            Context.Stop(Sender);
+            table.Snapshot = null;
+            table.LastError = null;
+            table.LiveRowsCopied = null;
+            _snapshots = _snapshots.Completed(done.Table);
+            ConnectorLog.TableCopied(_logger, done.Table.ToString(), done.RowsCopied);
         }
-        PersistEvents([new ChunkCommitted(done.Table, done.LastKey, done.RowsCopied)], () => table.SnapshotFailures = 0);
+        else
+        {
+            _snapshots = _snapshots.Progressed(done.Table);
+        }
+        Decide(new ConnectorInput.ChunkDone(done.Table, done.LastKey, done.RowsCopied, done.IsLast));
     }
 
     private void OnSnapshotFailed(SnapshotFailed failed)
@@ -653,9 +670,9 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
 
     private void SnapshotFailedRetry(TableId id, TableRuntime table, string error)
     {
-        table.SnapshotFailures++;
+        (_snapshots, var failures) = _snapshots.Failed(id);
         table.LastError = error;
-        Decide(new ConnectorInput.SnapshotFailed(id, error, FailureKind.Transient, table.SnapshotFailures));
+        Decide(new ConnectorInput.SnapshotFailed(id, error, FailureKind.Transient, failures));
     }
 
     // ------------------------------------------------------------------ failures
@@ -666,7 +683,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         if (actor.Equals(_reader))
         {
             _reader = null;
-            if (!_stopping && _pipelineUp) OnPipelineFailed("binlog reader", new InvalidOperationException("the binlog reader stopped"));
+            if (_pipelineUp) OnPipelineFailed("binlog reader", new InvalidOperationException("the binlog reader stopped"));
             return;
         }
         foreach (var (id, table) in _tables)
@@ -674,13 +691,13 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             if (actor.Equals(table.Merge))
             {
                 table.Merge = null;
-                if (!_stopping) OnPipelineFailed("merge " + id, new InvalidOperationException($"the merge actor of {id} stopped"));
+                OnPipelineFailed("merge " + id, new InvalidOperationException($"the merge actor of {id} stopped"));
                 return;
             }
             if (actor.Equals(table.Snapshot))
             {
                 table.Snapshot = null;
-                if (!_stopping) SnapshotFailedRetry(id, table, "the snapshot actor stopped unexpectedly");
+                SnapshotFailedRetry(id, table, "the snapshot actor stopped unexpectedly");
                 return;
             }
         }
@@ -722,7 +739,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
             table.Merge = null;
             table.Snapshot = null;
         }
-        _snapshotQueue.Clear();
+        _snapshots = new SnapshotScheduler(_snapshots.MaxParallel);
         _preparing.Clear();
     }
 
@@ -744,6 +761,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     {
         if (_stopping) return;
         _stopping = true;
+        Become(Stopping);
         _phase = ConnectorPhase.Stopping;
         var wasUp = _pipelineUp;
         TearDownPipeline();
@@ -792,7 +810,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
     private ConnectorContext DecisionContext() => new(
         _runtime.Once, DateTimeOffset.UtcNow, new RetryPolicy(_config.MinRestartDelay, _config.MaxRestartDelay), Random.Shared.NextDouble(),
         _pipelineFailures, _stopping, _pipelineUp, [.. _tables.Keys, .. _preparing],
-        _preparing.Count > 0 || _snapshotQueue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null),
+        _preparing.Count > 0 || _snapshots.Queue.Count > 0 || _tables.Values.Any(t => t.Snapshot is not null),
         _reached, _target, _lastCheckpointPersist, _config.CheckpointInterval);
 
     private void Decide(ConnectorInput input) => Run(ConnectorDecider.Decide(_state, input, DecisionContext()));
@@ -814,7 +832,7 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
                 Timers.StartSingleTimer("restart", new RestartPipeline(_pipelineGeneration), restart.Delay);
                 break;
             case ConnectorEffect.ScheduleSnapshotRetry retry:
-                ConnectorLog.SnapshotFailed(_logger, retry.Table.ToString(), _tables.GetValueOrDefault(retry.Table)?.SnapshotFailures ?? 0, retry.Delay,
+                ConnectorLog.SnapshotFailed(_logger, retry.Table.ToString(), _snapshots.Failures.GetValueOrDefault(retry.Table), retry.Delay,
                     _tables.GetValueOrDefault(retry.Table)?.LastError ?? "");
                 Timers.StartSingleTimer("retry-" + retry.Table, new RetrySnapshot(retry.Table), retry.Delay);
                 break;
@@ -899,35 +917,14 @@ public sealed class ConnectorActor : ReceivePersistentActor, IWithTimers
         _runtime.OnStatus?.Invoke(BuildStatus());
     }
 
-    private ConnectorStatus BuildStatus()
-    {
-        var order = _tables.Count > 0
-            ? _tables.OrderBy(p => p.Value.Source.ApproximateBytes).Select(p => p.Key).ToList()
-            : _state.Tables.Values.Select(t => t.Table).ToList();
-        var tables = new List<TableStatus>(order.Count);
-        foreach (var id in order)
-        {
-            if (_state.Table(id) is not { } progress) continue;
-            _tables.TryGetValue(id, out var runtime);
-            var state = progress.Phase switch
-            {
-                TablePhase.Pending => "pending",
-                TablePhase.Snapshotting => "snapshotting",
-                TablePhase.Streaming => "streaming",
-                _ => "resyncing",
-            };
-            var rows = runtime?.LiveRowsCopied ?? progress.RowsCopied;
-            tables.Add(new TableStatus(id.ToString(), state, rows, progress.RowsEstimated > 0 ? progress.RowsEstimated : null, runtime?.LastError));
-        }
-        TimeSpan? lag = _readerStats is not { } stats || !_pipelineUp ? null
-            : stats.CaughtUp ? TimeSpan.Zero
-            : stats.LastEventTime is { } time ? DateTimeOffset.UtcNow - time : null;
-        if (lag < TimeSpan.Zero) lag = TimeSpan.Zero;
-        var events = _state.Events.Select(e => e.ToString()).Concat(_transientEvents).ToList();
-        return new ConnectorStatus(_phase.Render(), tables, _state.Checkpoint, lag, Math.Round(_rate.PerSecond, 1), _lastError, events)
-        {
-            Buffers = _readerStats is { } s ? new StreamBuffers(s.MaxInFlightBatches, s.MaxInFlightBatchesSeen, s.MaxBatchRowChanges, s.MaxBatchRowChangesSeen) : null,
-            RowChangesApplied = _readerStats?.RowChangesApplied ?? 0,
-        };
-    }
+    private ConnectorStatus BuildStatus() => ConnectorStatusBuilder.Build(new StatusInputs(
+        _phase,
+        _state,
+        [.. _tables.OrderBy(p => p.Value.Source.ApproximateBytes).Select(p => p.Key)],
+        _tables.ToDictionary(p => p.Key, p => new TableLiveProgress(p.Value.LiveRowsCopied, p.Value.LastError)),
+        _readerStats,
+        _pipelineUp,
+        _rate.PerSecond,
+        _lastError,
+        _transientEvents), DateTimeOffset.UtcNow);
 }

@@ -126,6 +126,15 @@ public sealed class ConnectorDeciderTests
     }
 
     [Fact]
+    public void A_chunk_done_while_stopping_changes_nothing_and_is_read_again_on_resume()
+    {
+        var state = TwoTables.Apply(new TableSnapshotCompleted(B, 10));
+        var stopping = Streaming(once: true) with { Reached = "f.000001:900", Stopping = true };
+        Assert.Equal(ConnectorDecision.None, Decide(state, new ConnectorInput.ChunkDone(A, null, 10, Done: true), stopping));
+        Assert.Equal(ConnectorDecision.None, Decide(state, new ConnectorInput.ChunkDone(A, "k:5", 5, Done: false), stopping));
+    }
+
+    [Fact]
     public void A_chunk_of_an_unknown_table_is_ignored()
     {
         Assert.Equal(ConnectorDecision.None, Decide(TwoTables, new ConnectorInput.ChunkDone(new TableId("s", "gone"), null, 1, true), Streaming()));
